@@ -1,0 +1,173 @@
+"""The emulator as a plain WSGI application: authentication, routing and encoding.
+
+Routing works on the raw request path, as Express does: `//phoneConnections` matches no
+route, and a path parameter is percent-decoded only after matching. Unknown routes get
+Express's HTML 404 page; the API's own errors are JSON `{"error", "message"}`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import json
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from galtea_admin.emulator.errors import ApiError
+from galtea_admin.emulator.handlers import (
+    PHONE_CONNECTION,
+    PRODUCT,
+    Reply,
+    Request,
+    create_phone_connection,
+    delete_phone_connection,
+    get_row,
+    list_rows,
+    list_voices,
+    minimum_sdk_version,
+    update_phone_connection,
+)
+from galtea_admin.emulator.querystring import QueryParams
+from galtea_admin.emulator.request_log import RequestLog
+from galtea_admin.emulator.store import Store
+
+JSON_TYPE = "application/json; charset=utf-8"
+HTML_TYPE = "text/html; charset=utf-8"
+NOT_FOUND_PAGE = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n'
+    "</head>\n<body>\n<pre>Cannot {method} {path}</pre>\n</body>\n</html>\n"
+)
+UNAUTHORIZED_MESSAGE = "Missing or invalid API key: send it as 'Authorization: Bearer <key>'."
+Answer = tuple[int, str, bytes]
+
+
+@dataclass(frozen=True)
+class Route:
+    """`pattern` is a path like `/phoneConnections/{id}`; `{id}` matches one segment."""
+
+    method: str
+    pattern: str
+    handler: Callable[..., Reply]
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        # A trailing slash is accepted, as Express's non-strict routing does.
+        return re.compile(re.escape(self.pattern).replace(r"\{id\}", "([^/]+)") + "/?")
+
+
+# Order matters: `/phoneConnections/voices` must be tried before `/phoneConnections/{id}`.
+ROUTES = (
+    Route("GET", "/minimum-sdk-version", minimum_sdk_version),
+    Route("GET", "/products", partial(list_rows, PRODUCT)),
+    Route("GET", "/products/{id}", partial(get_row, PRODUCT)),
+    Route("GET", "/phoneConnections", partial(list_rows, PHONE_CONNECTION)),
+    Route("POST", "/phoneConnections", create_phone_connection),
+    Route("GET", "/phoneConnections/voices", list_voices),
+    Route("GET", "/phoneConnections/{id}", partial(get_row, PHONE_CONNECTION)),
+    Route("PATCH", "/phoneConnections/{id}", update_phone_connection),
+    Route("DELETE", "/phoneConnections/{id}", delete_phone_connection),
+)
+COMPILED_ROUTES = tuple((route, route.regex) for route in ROUTES)
+
+
+class EmulatorApp:
+    """Answers every request after `latency_ms`, and records it in the request log if any."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        api_key: str,
+        latency_ms: int = 0,
+        request_log: RequestLog | None = None,
+    ) -> None:
+        self._store = store
+        self._api_key = api_key.encode()
+        self._latency_seconds = latency_ms / 1000
+        self._request_log = request_log
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        method = environ["REQUEST_METHOD"]
+        path = _raw_path(environ)
+        query = environ.get("QUERY_STRING", "")
+        status, content_type, body = self._answer(environ, method, path, query)
+        if self._latency_seconds:
+            time.sleep(self._latency_seconds)
+        if self._request_log:
+            self._request_log.record(method, path, query, status)
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [body]
+
+    def _answer(self, environ: dict[str, Any], method: str, path: str, query: str) -> Answer:
+        if not self._authorized(environ.get("HTTP_AUTHORIZATION", "")):
+            return _json_error(ApiError(HTTPStatus.UNAUTHORIZED, UNAUTHORIZED_MESSAGE))
+        found = _find_route(method, path)
+        if found is None:
+            return _not_found_page(method, path)
+        handler, path_args = found
+        try:
+            request = Request(QueryParams(_wsgi_text(query)), _read_body(environ))
+            reply = handler(self._store, request, *path_args)
+        except ApiError as error:
+            return _json_error(error)
+        except Exception as error:
+            traceback.print_exc(file=sys.stderr)
+            return _json_error(ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, str(error)))
+        return _json(reply.status, reply.payload)
+
+    def _authorized(self, header: str) -> bool:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer":
+            return False
+        return hmac.compare_digest(token.strip().encode("latin-1"), self._api_key)
+
+
+def _find_route(method: str, path: str) -> tuple[Callable[..., Reply], list[str]] | None:
+    for route, regex in COMPILED_ROUTES:
+        match = regex.fullmatch(path)
+        if match and route.method == method:
+            return route.handler, [unquote(_wsgi_text(group)) for group in match.groups()]
+    return None
+
+
+def _raw_path(environ: dict[str, Any]) -> str:
+    """The request path as the client sent it, still percent-encoded."""
+    uri = environ.get("REQUEST_URI")
+    if uri is None:
+        return quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+    if not uri.startswith("/"):
+        uri = urlsplit(uri).path
+    return uri.split("?", 1)[0]
+
+
+def _wsgi_text(text: str) -> str:
+    """WSGI passes raw bytes as latin-1 text; read them as UTF-8 instead."""
+    return text.encode("latin-1").decode("utf-8", "replace")
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return environ["wsgi.input"].read(length) if length > 0 else b""
+
+
+def _json(status: int, payload: Any) -> Answer:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return status, JSON_TYPE, body
+
+
+def _json_error(error: ApiError) -> Answer:
+    return _json(error.status, error.payload())
+
+
+def _not_found_page(method: str, path: str) -> Answer:
+    page = NOT_FOUND_PAGE.format(method=html.escape(method), path=html.escape(path))
+    return HTTPStatus.NOT_FOUND, HTML_TYPE, page.encode()

@@ -1,0 +1,81 @@
+"""`manage.py galtea_emulator`: serve the Galtea API emulator with waitress."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from waitress.server import create_server
+
+from galtea_admin.emulator.app import EmulatorApp
+from galtea_admin.emulator.request_log import RequestLog
+from galtea_admin.emulator.seed import seed_store
+from galtea_admin.emulator.store import PHONE_CONNECTIONS, Store
+
+SERVER_THREADS = 8
+# Node's default limit on request headers; longer URLs get 431, as from the real API.
+MAX_REQUEST_HEADER_BYTES = 16 * 1024
+
+
+def non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+class Command(BaseCommand):
+    help = "Run a local stand-in for the Galtea REST API, backed by a SQLite file."
+    requires_system_checks = []
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--port", type=non_negative_int, required=True)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--data", type=Path, required=True, help="SQLite file, kept across runs.")
+        parser.add_argument(
+            "--seed",
+            type=non_negative_int,
+            required=True,
+            help="Phone connections to create when the store has none.",
+        )
+        parser.add_argument("--api-key", required=True, help="The key every request must bear.")
+        parser.add_argument("--latency-ms", type=non_negative_int, default=0)
+        parser.add_argument("--request-log", type=Path, help="Append one JSON line per request.")
+
+    def handle(self, *args, **options) -> None:
+        store = Store.open(options["data"])
+        seed_store(store, options["seed"])
+        request_log = RequestLog(options["request_log"]) if options["request_log"] else None
+        app = EmulatorApp(
+            store,
+            api_key=options["api_key"],
+            latency_ms=options["latency_ms"],
+            request_log=request_log,
+        )
+        server = create_server(
+            app,
+            host=options["host"],
+            port=options["port"],
+            threads=SERVER_THREADS,
+            max_request_header_size=MAX_REQUEST_HEADER_BYTES,
+        )
+        signal.signal(signal.SIGTERM, _stop)
+        self.stdout.write(
+            f"Galtea API emulator listening on http://{options['host']}:{server.effective_port} "
+            f"({store.count(PHONE_CONNECTIONS)} phone connections)"
+        )
+        self.stdout.flush()
+        try:
+            server.run()
+        finally:
+            server.close()
+            store.close()
+            if request_log:
+                request_log.close()
+
+
+def _stop(signum: int, frame: object) -> None:
+    """Turn SIGTERM into the KeyboardInterrupt that makes waitress shut down cleanly."""
+    raise KeyboardInterrupt

@@ -1,0 +1,28 @@
+"""Short-lived caching of lookups (products, voices) through Django's cache framework."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+T = TypeVar("T")
+
+
+def cached_lookup(name: str, base_url: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s result, cached per API for GALTEA_LOOKUP_CACHE_SECONDS."""
+    digest = hashlib.sha256(base_url.encode()).hexdigest()[:16]
+    key = f"galtea:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.GALTEA_LOOKUP_CACHE_SECONDS)
+    return value
+
+
+def forget_lookup(name: str, base_url: str) -> None:
+    digest = hashlib.sha256(base_url.encode()).hexdigest()[:16]
+    cache.delete(f"galtea:{name}:{digest}")

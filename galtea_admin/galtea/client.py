@@ -1,0 +1,222 @@
+"""The one HTTP client that speaks to Galtea.
+
+One keep-alive `requests.Session` per thread, `Authorization: Bearer`, connect and read
+timeouts from settings, and every failure mapped to a `GalteaError`. Only GETs are retried,
+and only when the connection itself failed; a write is never sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+
+from galtea_admin.galtea import contract
+from galtea_admin.galtea.errors import (
+    GalteaBadAnswer,
+    GalteaError,
+    GalteaForbidden,
+    GalteaNotFound,
+    GalteaRateLimited,
+    GalteaRejected,
+    GalteaServerError,
+    GalteaTimeout,
+    GalteaUnauthorized,
+    GalteaUnavailable,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_LENGTH = 500
+REJECTION_STATUSES = frozenset({400, 409, 422})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A successful answer: its status and its decoded JSON body (None when empty)."""
+
+    status: int
+    body: object
+
+
+class GalteaClient:
+    """Sends requests to one Galtea API with one key. Safe to share between threads."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        connect_retries: int = 2,
+    ):
+        self.base_url = contract.normalise_base_url(base_url)
+        self._api_key = api_key
+        self.timeout = (connect_timeout, read_timeout)
+        self.connect_retries = max(0, connect_retries)
+        self._local = threading.local()
+
+    def __repr__(self) -> str:
+        return f"GalteaClient(base_url={self.base_url!r})"
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["Accept"] = "application/json"
+            session.headers["User-Agent"] = "galtea-admin"
+            self._local.session = session
+        return session
+
+    def get(self, path: str, params: Mapping[str, object] | None = None) -> Answer:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, json: object, expected=contract.CREATED_STATUSES) -> Answer:
+        return self.request("POST", path, json=json, expected=expected)
+
+    def patch(self, path: str, json: object) -> Answer:
+        return self.request("PATCH", path, json=json)
+
+    def delete(self, path: str) -> Answer:
+        return self.request("DELETE", path, expected=contract.DELETED_STATUSES)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, object] | None = None,
+        json: object = None,
+        expected: frozenset[int] = frozenset({200}),
+    ) -> Answer:
+        """Send one request and return its decoded answer, or raise a GalteaError."""
+        query = contract.encode_query(params or {})
+        url = self.base_url + path + (f"?{query}" if query else "")
+        try:
+            response = self._send(method, url, json)
+            answer = self._read(response, expected)
+        except GalteaError as error:
+            self._log_failure(method, path, error)
+            raise
+        return answer
+
+    def _send(self, method: str, url: str, json: object) -> requests.Response:
+        attempts = 1 + (self.connect_retries if method == "GET" else 0)
+        for attempt in range(1, attempts + 1):
+            try:
+                return self.session.request(
+                    method,
+                    url,
+                    json=json,
+                    headers={"Authorization": f"Bearer {self._api_key}"},
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+            except requests.ConnectTimeout:
+                if attempt == attempts:
+                    raise GalteaTimeout("Galtea did not accept the connection in time.") from None
+            except requests.Timeout:
+                raise GalteaTimeout("Galtea did not answer in time.") from None
+            except requests.ConnectionError:
+                if attempt == attempts:
+                    raise GalteaUnavailable("The Galtea API could not be reached.") from None
+            except requests.RequestException:
+                raise GalteaUnavailable("The request to Galtea could not be sent.") from None
+            time.sleep(0.1 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read(self, response: requests.Response, expected: frozenset[int]) -> Answer:
+        status = response.status_code
+        if status in expected:
+            return Answer(status, self._json(response, allow_empty=status == 204))
+        message = self._message(response)
+        if status == 401:
+            raise GalteaUnauthorized(
+                "Galtea refused the admin's API key. Check GALTEA_API_KEY: it may be wrong, "
+                "missing or revoked.",
+                upstream_status=status,
+            )
+        if status == 403:
+            raise GalteaForbidden(message or "Galtea does not allow this.", upstream_status=403)
+        if status == 404:
+            if message is None:
+                raise GalteaBadAnswer(
+                    "Galtea has no such address: check GALTEA_API_URL.", upstream_status=404
+                )
+            raise GalteaNotFound(message, upstream_status=404)
+        if status in REJECTION_STATUSES:
+            raise GalteaRejected(message or "Galtea rejected the request.", upstream_status=status)
+        if status == 429:
+            raise GalteaRateLimited("Galtea asked us to slow down.", upstream_status=429)
+        if status >= 500:
+            raise GalteaServerError(f"Galtea answered with error {status}.", upstream_status=status)
+        raise GalteaBadAnswer(f"Galtea answered with status {status}.", upstream_status=status)
+
+    def _json(self, response: requests.Response, *, allow_empty: bool) -> object:
+        if allow_empty and not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise GalteaBadAnswer(
+                "Galtea sent an answer that is not valid JSON.", upstream_status=response.status_code
+            ) from None
+
+    def _message(self, response: requests.Response) -> str | None:
+        """The API's own explanation (`message`, else `error`), made safe to show."""
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        if not isinstance(body, dict):
+            return None
+        message = body.get("message") or body.get("error")
+        if not isinstance(message, str) or not message.strip():
+            return None
+        if self._api_key:
+            message = message.replace(self._api_key, "[redacted]")
+        return message.strip()[:MAX_MESSAGE_LENGTH]
+
+    def _log_failure(self, method: str, path: str, error: GalteaError) -> None:
+        logger.warning(
+            "Galtea %s %s failed: %s (upstream status %s)",
+            method,
+            path,
+            type(error).__name__,
+            error.upstream_status if error.upstream_status is not None else "none",
+        )
+
+
+_clients: dict[tuple, GalteaClient] = {}
+_clients_lock = threading.Lock()
+
+
+def get_client() -> GalteaClient:
+    """The client for the API the settings name (one per configuration, per process)."""
+    config = (
+        settings.GALTEA_API_URL,
+        settings.GALTEA_API_KEY,
+        settings.GALTEA_CONNECT_TIMEOUT,
+        settings.GALTEA_READ_TIMEOUT,
+        settings.GALTEA_CONNECT_RETRIES,
+    )
+    with _clients_lock:
+        client = _clients.get(config)
+        if client is None:
+            url, key, connect_timeout, read_timeout, retries = config
+            client = GalteaClient(
+                url,
+                key,
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
+                connect_retries=retries,
+            )
+            _clients[config] = client
+        return client

@@ -1,0 +1,120 @@
+"""What the admin assumes about the Galtea API, in one place.
+
+Every encoding and every "unknown" of the API contract (docs/galtea-api.md in the project
+notes) is decided here, so that changing an assumption is a one-line edit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+DEFAULT_API_URL = "https://api.galtea.ai"
+
+# Statuses that mean success for each kind of call.
+CREATED_STATUSES = frozenset({200, 201})
+DELETED_STATUSES = frozenset({200, 204})  # unknown upstream: accept both
+
+# The admin never asks for more rows than this in one request (the API's maximum is unknown).
+MAX_LIMIT = 1000
+# Ids per request for an `ids[]` filter (the SDK's own batch size keeps URLs short).
+MAX_IDS_PER_REQUEST = 200
+
+# Sorting: fields the API is assumed to sort by (unknown beyond createdAt), the tie-breaker
+# the admin appends so that pages never repeat or skip a row, and the default order.
+SORTABLE_PHONE_CONNECTION_FIELDS = frozenset({"createdAt", "name", "phoneNumber"})
+SORT_TIE_BREAKER = ("createdAt", "desc")
+DEFAULT_PHONE_CONNECTION_SORT = (("createdAt", "desc"),)
+SORT_DIRECTIONS = frozenset({"asc", "desc"})
+
+# A duplicate name within a product is rejected with a 400 whose message contains this.
+DUPLICATE_NAME_MARKER = "with the same"
+
+# Used when GET /phoneConnections/voices fails: the four documented voices.
+DOCUMENTED_VOICES = (
+    {"id": "sarah", "name": "Sarah", "languageCode": "en-GB", "gender": "female"},
+    {"id": "theo", "name": "Theo", "languageCode": "en-GB", "gender": "male"},
+    {"id": "megan", "name": "Megan", "languageCode": "en-US", "gender": "female"},
+    {"id": "jack", "name": "Jack", "languageCode": "en-US", "gender": "male"},
+)
+# A null voice means this one.
+DEFAULT_VOICE_ID = "sarah"
+
+
+def normalise_base_url(url: str) -> str:
+    """The API's base URL without a trailing slash (Express answers 404 to `//path`)."""
+    return (url or DEFAULT_API_URL).strip().rstrip("/")
+
+
+def encode_value(value: object) -> str:
+    """One query-string value: booleans as true/false, datetimes as ISO 8601 UTC."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    return str(value)
+
+
+def encode_query(params: Mapping[str, object]) -> str:
+    """A query string in the API's dialect: lists as repeated `key[]=`, None left out."""
+    parts: list[str] = []
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            parts.extend(f"{key}[]={quote(encode_value(item), safe='')}" for item in value)
+        else:
+            parts.append(f"{key}={quote(encode_value(value), safe='')}")
+    return "&".join(parts)
+
+
+def sort_pairs(order: Iterable[tuple[str, str]]) -> list[str]:
+    """Flatten (field, direction) pairs for `sort[]`, with the tie-breaker appended."""
+    pairs = [(field, direction) for field, direction in order]
+    if not any(field == SORT_TIE_BREAKER[0] for field, _ in pairs):
+        pairs.append(SORT_TIE_BREAKER)
+    flat: list[str] = []
+    for field, direction in pairs:
+        flat += [field, direction]
+    return flat
+
+
+def format_datetime(value: datetime) -> str:
+    """An aware datetime as the API's ISO 8601 UTC form, e.g. 2025-01-02T03:04:05.678Z."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous: pass an aware datetime")
+    utc = value.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def parse_datetime(raw: str) -> datetime:
+    """An ISO 8601 timestamp from the API as an aware datetime (ValueError if malformed)."""
+    if not isinstance(raw, str):
+        raise ValueError(f"expected an ISO 8601 string, got {type(raw).__name__}")
+    parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def path_segment(entity_id: str) -> str:
+    """An id made safe to put in a URL path."""
+    return quote(str(entity_id), safe="")
+
+
+# A list with unknown ids answers 404 "PhoneConnections not found: <id>, <id>".
+NOT_FOUND_IDS_PATTERN = re.compile(r"not found:\s*(?P<ids>.+)$", re.IGNORECASE)
+
+
+def missing_ids(message: str, asked: Iterable[str]) -> list[str]:
+    """The ids a strict `ids[]` 404 names; every asked id when the message names none."""
+    asked = list(asked)
+    match = NOT_FOUND_IDS_PATTERN.search(message or "")
+    if match:
+        named = [part.strip() for part in re.split(r"[,\s]+", match.group("ids")) if part.strip()]
+        found = [i for i in asked if i in named]
+        if found:
+            return found
+    return asked

@@ -1,0 +1,90 @@
+"""What can go wrong when talking to Galtea, as exceptions the admin can show to a person.
+
+Each error carries the HTTP status the admin should answer with and a message that is safe
+to show: never the API key, never a raw upstream body beyond the API's own `message`.
+"""
+
+from __future__ import annotations
+
+from galtea_admin.galtea.contract import DUPLICATE_NAME_MARKER
+
+
+class GalteaError(Exception):
+    """Base class: a call to the Galtea API did not give the admin what it needed."""
+
+    status = 502
+    title = "Galtea answered in a way the admin did not expect"
+
+    def __init__(self, message: str, *, upstream_status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.upstream_status = upstream_status
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, upstream_status={self.upstream_status})"
+
+
+class GalteaUnavailable(GalteaError):
+    """The API could not be reached (connection refused, DNS failure, reset)."""
+
+    status = 503
+    title = "Galtea cannot be reached"
+
+
+class GalteaTimeout(GalteaError):
+    """The API did not answer in time."""
+
+    status = 504
+    title = "Galtea took too long to answer"
+
+
+class GalteaUnauthorized(GalteaError):
+    """The API refused the admin's API key (missing, wrong or revoked)."""
+
+    status = 502
+    title = "Galtea refused the admin's API key"
+
+
+class GalteaForbidden(GalteaError):
+    """The API key is valid but may not do this."""
+
+    status = 502
+    title = "Galtea does not allow this API key to do that"
+
+
+class GalteaRateLimited(GalteaError):
+    """The API asked the admin to slow down (429)."""
+
+    status = 503
+    title = "Galtea is busy"
+
+
+class GalteaServerError(GalteaError):
+    """The API failed (5xx)."""
+
+    status = 502
+    title = "Galtea had an internal error"
+
+
+class GalteaBadAnswer(GalteaError):
+    """The API answered with something that is not what the contract promises."""
+
+    status = 502
+
+
+class GalteaNotFound(GalteaError):
+    """The entity asked for does not exist (or was deleted)."""
+
+    status = 404
+    title = "Not found"
+
+
+class GalteaRejected(GalteaError):
+    """The API rejected the request's values (400, 409, 422); `message` says why."""
+
+    status = 400
+    title = "Galtea rejected the request"
+
+    @property
+    def is_duplicate_name(self) -> bool:
+        return DUPLICATE_NAME_MARKER in self.message

@@ -1,0 +1,65 @@
+"""The active filters of a list as removable chips: each links to the URL without it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+# Removing a filter starts the list again from its first page.
+RESET_ON_CHANGE = ("page",)
+MAX_CHIP_TEXT = 40
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    value: str
+    remove_url: str
+
+
+def shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_CHIP_TEXT else text[: MAX_CHIP_TEXT - 1] + "…"
+
+
+def url_without(params: QueryDict, key: str, value: str | None = None) -> str:
+    """`?query` with `key` (or just its one `value`) removed, and the page reset."""
+    remaining = params.copy()
+    for reset in RESET_ON_CHANGE:
+        remaining.pop(reset, None)
+    if value is None:
+        remaining.pop(key, None)
+    else:
+        remaining.setlist(key, [v for v in remaining.getlist(key) if v != value])
+    encoded = remaining.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def filter_chips(filterset, params: QueryDict) -> list[Chip]:
+    """A chip per active filter; one per value for multiple-choice filters."""
+    chips: list[Chip] = []
+    form = filterset.form
+    for name, field in form.fields.items():
+        values = [v for v in params.getlist(name) if v.strip()]
+        if not values:
+            continue
+        choices = dict(getattr(field, "choices", ()) or ())
+        if getattr(field.widget, "allow_multiple_selected", False):
+            for value in values:
+                display = choices.get(value, value)
+                chips.append(Chip(field.label, shorten(str(display)), url_without(params, name, value)))
+        else:
+            display = values[-1].replace("T", " ") if name.startswith("created") else values[-1]
+            chips.append(Chip(field.label, shorten(display), url_without(params, name)))
+    return chips
+
+
+def url_keeping(params: QueryDict, keys: tuple[str, ...]) -> str:
+    """`?query` with only `keys` kept: clearing filters keeps the sort and page size."""
+    kept = QueryDict(mutable=True)
+    for key in keys:
+        if params.getlist(key):
+            kept.setlist(key, params.getlist(key))
+    encoded = kept.urlencode()
+    return f"?{encoded}" if encoded else "?"

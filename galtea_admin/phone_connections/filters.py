@@ -1,0 +1,156 @@
+"""The phone-connection list's filters: URL parameters → a Galtea API query.
+
+Parameter names are the short, readable ones that appear in shared URLs.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+
+from galtea_admin.galtea.phone_connections import PhoneConnectionQuery
+from galtea_admin.phone_connections import phone_numbers
+from galtea_admin.phone_connections.fields import LocalDateTimeField, ValueListField
+
+MAX_TEXT = 200
+ID_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9_\-]{1,128}$",
+    "An id has only letters, digits, - and _, e.g. phoneConnection_1a2b.",
+)
+
+
+class ValueListFilter(django_filters.Filter):
+    field_class = ValueListField
+
+
+class DateTimeFilter(django_filters.Filter):
+    field_class = LocalDateTimeField
+
+
+class PhoneConnectionFilterForm(forms.Form):
+    """The filter form, with the checks that involve several fields."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and start > end:
+            self.add_error("created_to", "This is before “Created from”.")
+        search = (data.get("q") or "").strip()
+        if search:
+            other = "phone" if phone_numbers.looks_like_phone_number(search) else "name"
+            if data.get(other):
+                label = self.fields[other].label
+                self.add_error("q", f"Search and “{label}” both filter the same field: use one.")
+        if data.get("phones"):
+            self.normalise_phones(data)
+        return data
+
+    def normalise_phones(self, data):
+        normalised, bad = [], []
+        for text in data["phones"]:
+            try:
+                normalised.append(phone_numbers.to_e164(text))
+            except phone_numbers.InvalidPhoneNumber:
+                bad.append(text)
+        if bad:
+            self.add_error("phones", f"Not valid international numbers: {', '.join(bad)}.")
+        else:
+            data["phones"] = list(dict.fromkeys(normalised))
+
+
+class PhoneConnectionFilter(django_filters.FilterSet):
+    """Every filter the API offers, plus a quick search (`q`)."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        max_length=MAX_TEXT,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name or phone number", "autocomplete": "off"}
+        ),
+    )
+    product = django_filters.MultipleChoiceFilter(
+        label="Product",
+        method="filter_products",
+        choices=(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+    )
+    name = django_filters.CharFilter(
+        label="Name contains", method="filter_name", max_length=MAX_TEXT
+    )
+    names = ValueListFilter(
+        label="Exact names",
+        method="filter_names",
+        help_text="One name per line.",
+    )
+    phone = django_filters.CharFilter(
+        label="Phone number contains",
+        method="filter_phone",
+        max_length=MAX_TEXT,
+        help_text="Spaces, dashes and brackets are ignored.",
+    )
+    phones = ValueListFilter(
+        label="Exact phone numbers",
+        method="filter_phones",
+        separators=r"\n,;",
+        help_text="International format, one per line.",
+    )
+    ids = ValueListFilter(
+        label="Ids",
+        method="filter_ids",
+        separators=r"\s,;",
+        validators=[ID_VALIDATOR],
+        help_text="Separated by spaces, commas or lines.",
+    )
+    created_from = DateTimeFilter(label="Created from", method="filter_created_from")
+    created_to = DateTimeFilter(label="Created to", method="filter_created_to")
+
+    class Meta:
+        form = PhoneConnectionFilterForm
+
+    def __init__(self, data=None, *, products=(), **kwargs):
+        super().__init__(data, queryset=PhoneConnectionQuery(), **kwargs)
+        choices = [(product.id, product.name) for product in products]
+        self.filters["product"].extra["choices"] = choices
+        self.form.fields["product"].choices = choices
+        self.form.fields["product"].error_messages["invalid_choice"] = (
+            "There is no product with the id %(value)s."
+        )
+
+    def filter_queryset(self, queryset):
+        """Apply each valid filter in turn to the API query (only valid fields are here)."""
+        for name, value in self.form.cleaned_data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    # Each method receives the query built so far and returns it narrowed.
+    def search(self, query, name, value):
+        text = value.strip()
+        if phone_numbers.looks_like_phone_number(text):
+            return query.filter(phone_number=phone_numbers.strip_decoration(text))
+        return query.filter(name=text)
+
+    def filter_products(self, query, name, value):
+        return query.filter(product_ids=list(value))
+
+    def filter_name(self, query, name, value):
+        return query.filter(name=value.strip())
+
+    def filter_names(self, query, name, value):
+        return query.filter(names=value)
+
+    def filter_phone(self, query, name, value):
+        return query.filter(phone_number=phone_numbers.strip_decoration(value))
+
+    def filter_phones(self, query, name, value):
+        return query.filter(phone_numbers=value)
+
+    def filter_ids(self, query, name, value):
+        return query.filter(ids=value)
+
+    def filter_created_from(self, query, name, value):
+        return query.filter(from_created_at=value)
+
+    def filter_created_to(self, query, name, value):
+        return query.filter(to_created_at=value)

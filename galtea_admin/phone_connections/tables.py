@@ -1,0 +1,104 @@
+"""The phone-connection table: how each field reads to a person."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from galtea_admin.galtea import contract
+from galtea_admin.galtea.voices import Voice, default_voice
+from galtea_admin.phone_connections import phone_numbers
+
+EMPTY = "—"
+
+
+def sorted_by(api_field: str) -> dict:
+    """Column options: sortable by `api_field` when the API can sort by it (see contract)."""
+    return {
+        "order_by": (api_field,),
+        "orderable": api_field in contract.SORTABLE_PHONE_CONNECTION_FIELDS,
+    }
+
+
+def voice_label(voice_id: str | None, voices: list[Voice]) -> str:
+    """ "Jack (en-US)"; "Sarah (default)" for no voice; the raw id for an unknown one."""
+    if not voice_id:
+        fallback = default_voice(voices)
+        return f"{fallback.name if fallback else 'Sarah'} (default)"
+    voice = next((v for v in voices if v.id == voice_id), None)
+    return voice.label if voice else voice_id
+
+
+def speaker_label(agent_speaks_first: bool) -> str:
+    return "Agent" if agent_speaks_first else "Caller"
+
+
+def render_moment(value) -> str:
+    """A local, readable date with the exact UTC time on hover."""
+    local = timezone.localtime(value)
+    exact = contract.format_datetime(value)
+    return format_html(
+        '<time datetime="{}" title="{} UTC">{}</time>',
+        exact,
+        exact.replace("T", " ").rstrip("Z"),
+        date_format(local, "j M Y, H:i"),
+    )
+
+
+class PhoneConnectionTable(tables.Table):
+    name = tables.Column(
+        linkify=("phone_connections:detail", {"connection_id": tables.A("id")}),
+        attrs={"td": {"class": "cell-name"}},
+        **sorted_by("name"),
+    )
+    product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
+    phone = tables.Column(
+        accessor="phone_number", verbose_name="Phone number", **sorted_by("phoneNumber")
+    )
+    voice = tables.Column(
+        verbose_name="Voice", orderable=False, empty_values=(), attrs={"td": {"class": "nowrap"}}
+    )
+    language = tables.Column(accessor="language_code", verbose_name="Language", orderable=False)
+    speaks_first = tables.Column(
+        accessor="agent_speaks_first", verbose_name="Speaks first", orderable=False
+    )
+    created = tables.Column(accessor="created_at", verbose_name="Created", **sorted_by("createdAt"))
+
+    class Meta:
+        order_by_field = "sort"
+        page_field = "page"
+        per_page_field = "per_page"
+        default = EMPTY
+        attrs = {"class": "data-table"}
+        empty_text = "No phone connections match these filters."
+
+    def __init__(self, data, *, products, voices, **kwargs):
+        super().__init__(data, **kwargs)
+        self.product_names = {product.id: product.name for product in products}
+        self.voices = voices
+
+    def render_product(self, value):
+        name = self.product_names.get(value)
+        if name is None:
+            return format_html('<span class="mono" title="Unknown product">{}</span>', value)
+        return format_html('<span title="{}">{}</span>', value, name)
+
+    def render_phone(self, value):
+        formatted, country = phone_numbers.describe(value)
+        return format_html(
+            '<span class="phone" title="{}">{}</span> <span class="country">{}</span>',
+            value,
+            formatted,
+            country,
+        )
+
+    def render_voice(self, record):
+        return voice_label(record.voice, self.voices)
+
+    def render_speaks_first(self, value):
+        return speaker_label(value)
+
+    def render_created(self, value):
+        return render_moment(value)

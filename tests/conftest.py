@@ -1,0 +1,43 @@
+"""Fixtures shared by the whole suite: a real emulator process on loopback."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.emulator_process import RunningEmulator, start_emulator
+
+# Playwright's sync API runs an asyncio loop in the test thread; Django's database guard
+# would otherwise refuse the ORM calls that live-server tests make.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SEEDED_ROWS = 120
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory) -> RunningEmulator:
+    """One emulator for the session, seeded with SEEDED_ROWS phone connections.
+
+    Tests that write must not rely on the exact seeded set staying untouched by other
+    tests; those that need a pristine store use `fresh_emulator`.
+    """
+    running = start_emulator(tmp_path_factory.mktemp("emulator"), seed=SEEDED_ROWS)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def fresh_emulator(tmp_path) -> RunningEmulator:
+    """An emulator of the test's own, seeded with 30 rows."""
+    running = start_emulator(tmp_path, seed=30)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def galtea_settings(settings, emulator):
+    """Point the admin's service layer at the session emulator."""
+    settings.GALTEA_API_URL = emulator.url
+    settings.GALTEA_API_KEY = emulator.api_key
+    return settings

@@ -1,0 +1,120 @@
+"""Start and stop the Galtea API emulator as a real process on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEST_API_KEY = "gsk_test_emulator_key_0123456789"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningEmulator:
+    """A running emulator: where it listens, its key, its files."""
+
+    url: str
+    api_key: str
+    port: int
+    data_path: Path
+    request_log_path: Path
+    process: subprocess.Popen
+    args: list[str] = field(default_factory=list)
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return requests.get(self.url + path, headers=self.auth, timeout=10, **kwargs)
+
+    def requests_received(self) -> list[dict]:
+        """Every request the emulator has answered so far, oldest first."""
+        if not self.request_log_path.exists():
+            return []
+        lines = self.request_log_path.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def clear_request_log(self) -> None:
+        self.request_log_path.write_text("")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def start_emulator(
+    directory: Path,
+    *,
+    seed: int = 0,
+    api_key: str = TEST_API_KEY,
+    latency_ms: int = 0,
+    port: int | None = None,
+    data_path: Path | None = None,
+) -> RunningEmulator:
+    """Start `manage.py galtea_emulator` and wait until it answers."""
+    port = port or free_port()
+    data_path = data_path or directory / "emulator.sqlite3"
+    request_log_path = directory / f"emulator-requests-{port}.jsonl"
+    args = [
+        sys.executable,
+        str(REPO_ROOT / "manage.py"),
+        "galtea_emulator",
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+        "--data",
+        str(data_path),
+        "--seed",
+        str(seed),
+        "--api-key",
+        api_key,
+        "--request-log",
+        str(request_log_path),
+    ]
+    if latency_ms:
+        args += ["--latency-ms", str(latency_ms)]
+    log_file = (directory / f"emulator-{port}.log").open("ab")
+    process = subprocess.Popen(args, cwd=REPO_ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+    emulator = RunningEmulator(
+        url=f"http://127.0.0.1:{port}",
+        api_key=api_key,
+        port=port,
+        data_path=data_path,
+        request_log_path=request_log_path,
+        process=process,
+        args=args,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = (directory / f"emulator-{port}.log").read_text()
+            raise RuntimeError(f"the emulator exited with {process.returncode}:\n{output}")
+        try:
+            if emulator.get("/products").status_code == 200:
+                emulator.clear_request_log()
+                return emulator
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    emulator.stop()
+    raise RuntimeError("the emulator did not answer within 60 s")
