@@ -59,7 +59,9 @@ class ListQuery:
 
 def parse_list_query(params: QueryParams, spec: ListSpec) -> ListQuery:
     return ListQuery(
-        exact={column: params.array(key) for key, column in spec.exact_filters.items() if key in params},
+        exact={
+            column: params.array(key) for key, column in spec.exact_filters.items() if key in params
+        },
         partial=_partial_filters(params, spec.partial_filters),
         created_from=_timestamp(params, "fromCreatedAt"),
         created_to=_timestamp(params, "toCreatedAt"),
@@ -93,7 +95,9 @@ def _order(sort: tuple[str, ...], sort_fields: dict[str, str]) -> tuple[tuple[st
     if not sort:
         return DEFAULT_ORDER
     if len(sort) % 2:
-        raise bad_request("sort must hold field and direction pairs, e.g. sort[]=createdAt&sort[]=desc.")
+        raise bad_request(
+            "sort must hold field and direction pairs, e.g. sort[]=createdAt&sort[]=desc."
+        )
     order = []
     for field, direction in zip(sort[::2], sort[1::2], strict=True):
         if field not in sort_fields:

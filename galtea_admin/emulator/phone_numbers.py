@@ -46,7 +46,9 @@ def valid_numbers(rng: random.Random, region: str, count: int) -> list[str]:
 def _example_national_numbers(region: str) -> list[str]:
     examples = (phonenumbers.example_number_for_type(region, kind) for kind in SEED_NUMBER_TYPES)
     return [
-        phonenumbers.national_significant_number(example) for example in examples if example is not None
+        phonenumbers.national_significant_number(example)
+        for example in examples
+        if example is not None
     ]
 
 

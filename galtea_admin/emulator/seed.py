@@ -149,7 +149,9 @@ def seed_phone_connections(count: int) -> Iterator[dict]:
     )
     numbers = _number_pool(rng, count)
     names = _UniqueNames()
-    for created_offset, product_id in zip(sorted(rng.sample(range(SPAN_MS), count)), product_ids, strict=True):
+    for created_offset, product_id in zip(
+        sorted(rng.sample(range(SPAN_MS), count)), product_ids, strict=True
+    ):
         qualifier = rng.choice(QUALIFIERS)
         region = QUALIFIER_REGIONS.get(qualifier) or rng.choice(tuple(numbers))
         yield {

@@ -167,7 +167,9 @@ class Store:
             _insert_many(connection, PHONE_CONNECTIONS, PHONE_CONNECTION_COLUMNS, [row])
         return self.get(PHONE_CONNECTIONS, row["id"])
 
-    def update_phone_connection(self, row_id: str, changes: Mapping[str, Any]) -> sqlite3.Row | None:
+    def update_phone_connection(
+        self, row_id: str, changes: Mapping[str, Any]
+    ) -> sqlite3.Row | None:
         """Apply `changes` (column: value) to a live row; None when there is no such row."""
         if not changes:
             return self.get(PHONE_CONNECTIONS, row_id)
@@ -175,7 +177,9 @@ class Store:
         if "name" in values:
             values["name_folded"] = values["name"].casefold()
         assignments = ", ".join(f"{column} = :{column}" for column in values)
-        sql = f"UPDATE phone_connections SET {assignments} WHERE id = :row_id AND deleted_at IS NULL"  # noqa: S608
+        sql = (
+            f"UPDATE phone_connections SET {assignments} WHERE id = :row_id AND deleted_at IS NULL"  # noqa: S608
+        )
         with self._write() as connection:
             updated = connection.execute(sql, {**values, "row_id": row_id}).rowcount
         return self.get(PHONE_CONNECTIONS, row_id) if updated else None

@@ -57,7 +57,8 @@ def _phone_number(value: Any) -> str:
     number = _text("phoneNumber", value)
     if not is_valid_e164(number):
         raise bad_request(
-            f"phoneNumber must be a valid phone number in E.164 format, e.g. +14155552671, not {number!r}."
+            "phoneNumber must be a valid phone number in E.164 format, e.g. +14155552671, "
+            f"not {number!r}."
         )
     return number
 
@@ -76,7 +77,9 @@ def _voice(value: Any) -> str | None:
 
 def _language_code(value: Any) -> str | None:
     if value is not None and not (isinstance(value, str) and LANGUAGE_CODE.fullmatch(value)):
-        raise bad_request(f"languageCode must be a language code such as en-US, or null, not {value!r}.")
+        raise bad_request(
+            f"languageCode must be a language code such as en-US, or null, not {value!r}."
+        )
     return value
 
 
@@ -98,7 +101,10 @@ def validate_new_phone_connection(body: dict[str, Any]) -> dict[str, Any]:
     for field in REQUIRED_ON_CREATE:
         if body.get(field) is None:
             raise bad_request(f"{field} is required.")
-    values = {**CREATE_DEFAULTS, **{field: value for field, value in body.items() if value is not None}}
+    values = {
+        **CREATE_DEFAULTS,
+        **{field: value for field, value in body.items() if value is not None},
+    }
     return {FIELDS[field][0]: FIELDS[field][1](value) for field, value in values.items()}
 
 

@@ -33,7 +33,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--port", type=non_negative_int, required=True)
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--data", type=Path, required=True, help="SQLite file, kept across runs.")
+        parser.add_argument(
+            "--data", type=Path, required=True, help="SQLite file, kept across runs."
+        )
         parser.add_argument(
             "--seed",
             type=non_negative_int,
