@@ -34,6 +34,8 @@ demo: $(RUNTIME)
 	bin/demo
 
 test: $(DEV) chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 lint: $(DEV)

@@ -41,3 +41,28 @@ def galtea_settings(settings, emulator):
     settings.GALTEA_API_URL = emulator.url
     settings.GALTEA_API_KEY = emulator.api_key
     return settings
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached products or voices."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def operator(django_user_model):
+    """A signed-in-able operations user."""
+    return django_user_model.objects.create_user(
+        username="ana", password="a-long-test-password", first_name="Ana", last_name="Ops"
+    )
+
+
+@pytest.fixture
+def signed_in(client, operator, galtea_settings):
+    """A Django test client signed in as `operator`, talking to the session emulator."""
+    client.force_login(operator)
+    return client

@@ -147,13 +147,13 @@ def seed_phone_connections(count: int) -> Iterator[dict]:
         weights=[weight for _name, _description, weight in PRODUCTS_CATALOG],
         k=count,
     )
+    created_offsets = sorted(rng.sample(range(SPAN_MS), count))
     numbers = _number_pool(rng, count)
+    regions = tuple(numbers)
     names = _UniqueNames()
-    for created_offset, product_id in zip(
-        sorted(rng.sample(range(SPAN_MS), count)), product_ids, strict=True
-    ):
+    for created_offset, product_id in zip(created_offsets, product_ids, strict=True):
         qualifier = rng.choice(QUALIFIERS)
-        region = QUALIFIER_REGIONS.get(qualifier) or rng.choice(tuple(numbers))
+        region = QUALIFIER_REGIONS.get(qualifier) or rng.choice(regions)
         yield {
             "id": f"phoneConnection_{rng.getrandbits(96):024x}",
             "product_id": product_id,

@@ -166,7 +166,8 @@ class GalteaClient:
             return response.json()
         except ValueError:
             raise GalteaBadAnswer(
-                "Galtea sent an answer that is not valid JSON.", upstream_status=response.status_code
+                "Galtea sent an answer that is not valid JSON.",
+                upstream_status=response.status_code,
             ) from None
 
     def _message(self, response: requests.Response) -> str | None:

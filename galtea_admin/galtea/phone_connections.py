@@ -194,4 +194,3 @@ def delete_phone_connection(connection_id: str, *, client: GalteaClient | None =
     """Delete (softly, upstream) a phone connection. Never retried."""
     client = client or get_client()
     client.delete(f"{RESOURCE}/{contract.path_segment(connection_id)}")
-

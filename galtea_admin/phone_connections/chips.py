@@ -48,7 +48,9 @@ def filter_chips(filterset, params: QueryDict) -> list[Chip]:
         if getattr(field.widget, "allow_multiple_selected", False):
             for value in values:
                 display = choices.get(value, value)
-                chips.append(Chip(field.label, shorten(str(display)), url_without(params, name, value)))
+                chips.append(
+                    Chip(field.label, shorten(str(display)), url_without(params, name, value))
+                )
         else:
             display = values[-1].replace("T", " ") if name.startswith("created") else values[-1]
             chips.append(Chip(field.label, shorten(display), url_without(params, name)))

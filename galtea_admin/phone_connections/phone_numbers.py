@@ -64,11 +64,12 @@ def describe(e164: str) -> tuple[str, str]:
 
 
 def country_name(number: phonenumbers.PhoneNumber) -> str:
-    """The country's English name; for codes shared by several (+1, +39), the main one."""
+    """The country's English name; "Toll-free" or the main country for shared codes."""
     name = geocoder.country_name_for_number(number, "en")
     if name:
         return name
-    region = phonenumbers.region_code_for_number(number)
-    if not region or region == "001":
-        return ""
-    return LOCALE_DATA.get(region, {}).get("en", region)
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.TOLL_FREE:
+        return "Toll-free"
+    names = LOCALE_DATA.get(phonenumbers.region_code_for_number(number) or "", {})
+    name = names.get("en", "")
+    return names.get(name[1:], "") if name.startswith("*") else name

@@ -80,7 +80,9 @@ class FakeUpstream:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_request_handler(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -166,3 +168,48 @@ def _make_request_handler(upstream: FakeUpstream) -> type[BaseHTTPRequestHandler
             pass
 
     return RequestHandler
+
+
+class ClosingListener:
+    """A loopback port that accepts every connection and drops it at once, counting them.
+
+    The client's connection fails before any HTTP answer: what a crashing or restarting
+    upstream looks like.
+    """
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.02)
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._connections = 0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+
+    @property
+    def connections(self) -> int:
+        with self._lock:
+            return self._connections
+
+    def start(self) -> ClosingListener:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            with self._lock:
+                self._connections += 1
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            connection.close()
