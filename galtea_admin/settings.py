@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "galtea_admin.accounts",
     "galtea_admin.phone_connections",
+    "galtea_admin.audit",
     "galtea_admin.emulator",
 ]
 

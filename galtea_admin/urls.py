@@ -14,5 +14,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("phone-connections/", include("galtea_admin.phone_connections.urls")),
+    path("activity/", include("galtea_admin.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]

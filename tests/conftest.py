@@ -53,12 +53,31 @@ def empty_cache():
     cache.clear()
 
 
+def user_with_role(django_user_model, username: str, role: str | None):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username=username, password="a-long-test-password", first_name=username.title()
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
 def operator(django_user_model):
-    """A signed-in-able operations user."""
-    return django_user_model.objects.create_user(
-        username="ana", password="a-long-test-password", first_name="Ana", last_name="Ops"
-    )
+    """An operations user with the Viewer role (reads everything, changes nothing)."""
+    return user_with_role(django_user_model, "ana", "Viewer")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return user_with_role(django_user_model, "eddie", "Editor")
+
+
+@pytest.fixture
+def manager(django_user_model):
+    return user_with_role(django_user_model, "mona", "Manager")
 
 
 @pytest.fixture

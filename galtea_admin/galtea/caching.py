@@ -12,17 +12,12 @@ from django.core.cache import cache
 T = TypeVar("T")
 
 
-def cached_lookup(name: str, base_url: str, compute: Callable[[], T]) -> T:
-    """`compute()`'s result, cached per API for GALTEA_LOOKUP_CACHE_SECONDS."""
-    digest = hashlib.sha256(base_url.encode()).hexdigest()[:16]
+def cached_lookup(name: str, scope: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s result, cached per API and key for GALTEA_LOOKUP_CACHE_SECONDS."""
+    digest = hashlib.sha256(scope.encode()).hexdigest()[:16]
     key = f"galtea:{name}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, settings.GALTEA_LOOKUP_CACHE_SECONDS)
     return value
-
-
-def forget_lookup(name: str, base_url: str) -> None:
-    digest = hashlib.sha256(base_url.encode()).hexdigest()[:16]
-    cache.delete(f"galtea:{name}:{digest}")

@@ -7,14 +7,16 @@ and only when the connection itself failed; a write is never sent twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import requests
 from django.conf import settings
+from urllib3.exceptions import ReadTimeoutError
 
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import (
@@ -36,12 +38,7 @@ MAX_MESSAGE_LENGTH = 500
 REJECTION_STATUSES = frozenset({400, 409, 422})
 
 
-@dataclass(frozen=True)
-class Answer:
-    """A successful answer: its status and its decoded JSON body (None when empty)."""
-
-    status: int
-    body: object
+T = TypeVar("T")
 
 
 class GalteaClient:
@@ -75,17 +72,26 @@ class GalteaClient:
             self._local.session = session
         return session
 
-    def get(self, path: str, params: Mapping[str, object] | None = None) -> Answer:
-        return self.request("GET", path, params=params)
+    @property
+    def cache_scope(self) -> str:
+        """What cached lookups are keyed by: lists belong to the key's organization."""
+        key_digest = hashlib.sha256(self._api_key.encode()).hexdigest()[:16]
+        return f"{self.base_url}#{key_digest}"
 
-    def post(self, path: str, json: object, expected=contract.CREATED_STATUSES) -> Answer:
-        return self.request("POST", path, json=json, expected=expected)
+    def get(self, path: str, params: Mapping[str, object] | None = None, *, decode=None):
+        return self.request("GET", path, params=params, decode=decode)
 
-    def patch(self, path: str, json: object) -> Answer:
-        return self.request("PATCH", path, json=json)
+    def post(self, path: str, json: object, *, decode=None):
+        return self.request(
+            "POST", path, json=json, expected=contract.CREATED_STATUSES, decode=decode
+        )
 
-    def delete(self, path: str) -> Answer:
-        return self.request("DELETE", path, expected=contract.DELETED_STATUSES)
+    def patch(self, path: str, json: object, *, decode=None):
+        return self.request("PATCH", path, json=json, decode=decode)
+
+    def delete(self, path: str) -> None:
+        """Delete; the answer's body (if any) is not needed."""
+        self.request("DELETE", path, expected=contract.DELETED_STATUSES, read_body=False)
 
     def request(
         self,
@@ -95,17 +101,22 @@ class GalteaClient:
         params: Mapping[str, object] | None = None,
         json: object = None,
         expected: frozenset[int] = frozenset({200}),
-    ) -> Answer:
-        """Send one request and return its decoded answer, or raise a GalteaError."""
+        decode: Callable[[object], T] | None = None,
+        read_body: bool = True,
+    ) -> T | object:
+        """Send one request and return its JSON body, passed through `decode` if given.
+
+        Every failure, a malformed answer included, raises a GalteaError and logs one line.
+        """
         query = contract.encode_query(params or {})
         url = self.base_url + path + (f"?{query}" if query else "")
         try:
             response = self._send(method, url, json)
-            answer = self._read(response, expected)
+            body = self._read(response, expected, read_body=read_body)
+            return decode(body) if decode is not None else body
         except GalteaError as error:
             self._log_failure(method, path, error)
             raise
-        return answer
 
     def _send(self, method: str, url: str, json: object) -> requests.Response:
         attempts = 1 + (self.connect_retries if method == "GET" else 0)
@@ -124,7 +135,9 @@ class GalteaClient:
                     raise GalteaTimeout("Galtea did not accept the connection in time.") from None
             except requests.Timeout:
                 raise GalteaTimeout("Galtea did not answer in time.") from None
-            except requests.ConnectionError:
+            except requests.ConnectionError as error:
+                if error.args and isinstance(error.args[0], ReadTimeoutError):
+                    raise GalteaTimeout("Galtea did not finish its answer in time.") from None
                 if attempt == attempts:
                     raise GalteaUnavailable("The Galtea API could not be reached.") from None
             except requests.RequestException:
@@ -132,10 +145,10 @@ class GalteaClient:
             time.sleep(0.1 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _read(self, response: requests.Response, expected: frozenset[int]) -> Answer:
+    def _read(self, response: requests.Response, expected: frozenset[int], *, read_body: bool):
         status = response.status_code
         if status in expected:
-            return Answer(status, self._json(response, allow_empty=status == 204))
+            return self._json(response, allow_empty=status == 204) if read_body else None
         message = self._message(response)
         if status == 401:
             raise GalteaUnauthorized(

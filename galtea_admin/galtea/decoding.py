@@ -83,3 +83,13 @@ def decode_list(
     if not isinstance(data, list):
         raise GalteaBadAnswer(f"Galtea sent something other than a list of {what}s.")
     return [decode(record_type, fields, item, what) for item in data]
+
+
+def reader(record_type: Callable[..., T], fields: dict[str, tuple], what: str):
+    """A function that decodes one record (for the client's `decode=`)."""
+    return lambda data: decode(record_type, fields, data, what)
+
+
+def list_reader(record_type: Callable[..., T], fields: dict[str, tuple], what: str):
+    """A function that decodes a bare JSON array of records."""
+    return lambda data: decode_list(record_type, fields, data, what)

@@ -11,12 +11,12 @@ from typing import ClassVar
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.client import GalteaClient, get_client
 from galtea_admin.galtea.decoding import (
-    decode,
-    decode_list,
     flag,
+    list_reader,
     moment,
     optional_moment,
     optional_text,
+    reader,
     text,
 )
 from galtea_admin.galtea.errors import GalteaNotFound
@@ -50,6 +50,9 @@ PHONE_CONNECTION_FIELDS = {
     "created_at": moment("createdAt"),
     "deleted_at": optional_moment("deletedAt"),
 }
+
+read_connection = reader(PhoneConnection, PHONE_CONNECTION_FIELDS, "phone connection")
+read_connections = list_reader(PhoneConnection, PHONE_CONNECTION_FIELDS, "phone connection")
 
 # What an update may change (snake_case name → the API's name). productId is fixed.
 UPDATABLE_FIELDS = {
@@ -134,21 +137,19 @@ def list_phone_connections(
     client = client or get_client()
     params = {**query.params(), "offset": offset, "limit": limit}
     try:
-        answer = client.get(RESOURCE, params)
+        return client.get(RESOURCE, params, decode=read_connections)
     except GalteaNotFound as error:
         if query.ids:
             missing = contract.missing_ids(error.message, query.ids)
             raise PhoneConnectionsNotFound(error.message, missing) from None
         raise
-    return decode_list(PhoneConnection, PHONE_CONNECTION_FIELDS, answer.body, "phone connection")
 
 
 def get_phone_connection(
     connection_id: str, *, client: GalteaClient | None = None
 ) -> PhoneConnection:
     client = client or get_client()
-    answer = client.get(f"{RESOURCE}/{contract.path_segment(connection_id)}")
-    return decode(PhoneConnection, PHONE_CONNECTION_FIELDS, answer.body, "phone connection")
+    return client.get(f"{RESOURCE}/{contract.path_segment(connection_id)}", decode=read_connection)
 
 
 def create_phone_connection(
@@ -173,8 +174,7 @@ def create_phone_connection(
         body["voice"] = voice
     if language_code:
         body["languageCode"] = language_code
-    answer = client.post(RESOURCE, body)
-    return decode(PhoneConnection, PHONE_CONNECTION_FIELDS, answer.body, "phone connection")
+    return client.post(RESOURCE, body, decode=read_connection)
 
 
 def update_phone_connection(
@@ -186,8 +186,8 @@ def update_phone_connection(
         raise ValueError(f"these fields cannot be updated: {', '.join(sorted(unknown))}")
     client = client or get_client()
     body = {UPDATABLE_FIELDS[field]: value for field, value in changes.items()}
-    answer = client.patch(f"{RESOURCE}/{contract.path_segment(connection_id)}", body)
-    return decode(PhoneConnection, PHONE_CONNECTION_FIELDS, answer.body, "phone connection")
+    path = f"{RESOURCE}/{contract.path_segment(connection_id)}"
+    return client.patch(path, body, decode=read_connection)
 
 
 def delete_phone_connection(connection_id: str, *, client: GalteaClient | None = None) -> None:

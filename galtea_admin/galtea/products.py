@@ -8,7 +8,7 @@ from datetime import datetime
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.caching import cached_lookup
 from galtea_admin.galtea.client import GalteaClient, get_client
-from galtea_admin.galtea.decoding import decode, decode_list, moment, optional_text, text
+from galtea_admin.galtea.decoding import list_reader, moment, optional_text, reader, text
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ PRODUCT_FIELDS = {
     "description": optional_text("description"),
     "created_at": moment("createdAt"),
 }
+read_product = reader(Product, PRODUCT_FIELDS, "product")
+read_products = list_reader(Product, PRODUCT_FIELDS, "product")
 
 
 def list_products(
@@ -37,8 +39,7 @@ def list_products(
         "offset": offset,
         "limit": min(limit, contract.MAX_LIMIT),
     }
-    answer = client.get("/products", params)
-    return decode_list(Product, PRODUCT_FIELDS, answer.body, "product")
+    return client.get("/products", params, decode=read_products)
 
 
 def list_all_products(*, client: GalteaClient | None = None) -> list[Product]:
@@ -53,8 +54,7 @@ def list_all_products(*, client: GalteaClient | None = None) -> list[Product]:
 
 def get_product(product_id: str, *, client: GalteaClient | None = None) -> Product:
     client = client or get_client()
-    answer = client.get(f"/products/{contract.path_segment(product_id)}")
-    return decode(Product, PRODUCT_FIELDS, answer.body, "product")
+    return client.get(f"/products/{contract.path_segment(product_id)}", decode=read_product)
 
 
 def cached_products(*, client: GalteaClient | None = None) -> list[Product]:
@@ -64,4 +64,4 @@ def cached_products(*, client: GalteaClient | None = None) -> list[Product]:
     def compute() -> list[Product]:
         return sorted(list_all_products(client=client), key=lambda p: (p.name.casefold(), p.id))
 
-    return cached_lookup("products", client.base_url, compute)
+    return cached_lookup("products", client.cache_scope, compute)

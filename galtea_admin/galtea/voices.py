@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.caching import cached_lookup
 from galtea_admin.galtea.client import GalteaClient, get_client
-from galtea_admin.galtea.decoding import decode_list, optional_text, text
+from galtea_admin.galtea.decoding import list_reader, optional_text, text
 from galtea_admin.galtea.errors import GalteaError
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,8 @@ VOICE_FIELDS = {
     "gender": optional_text("gender"),
 }
 
+read_voices = list_reader(Voice, VOICE_FIELDS, "voice")
+
 DOCUMENTED_VOICES = tuple(
     Voice(v["id"], v["name"], v["languageCode"], v["gender"]) for v in contract.DOCUMENTED_VOICES
 )
@@ -42,17 +41,15 @@ DOCUMENTED_VOICES = tuple(
 def list_voices(*, client: GalteaClient | None = None) -> list[Voice]:
     """The voices the API offers now (GET /phoneConnections/voices)."""
     client = client or get_client()
-    answer = client.get("/phoneConnections/voices")
-    return decode_list(Voice, VOICE_FIELDS, answer.body, "voice")
+    return client.get("/phoneConnections/voices", decode=read_voices)
 
 
 def available_voices(*, client: GalteaClient | None = None) -> list[Voice]:
     """The voices to offer, cached briefly; the documented four when the API cannot say."""
     client = client or get_client()
     try:
-        return cached_lookup("voices", client.base_url, lambda: list_voices(client=client))
-    except GalteaError as error:
-        logger.warning("Offering the documented voices: the voice list failed (%r)", error)
+        return cached_lookup("voices", client.cache_scope, lambda: list_voices(client=client))
+    except GalteaError:
         return list(DOCUMENTED_VOICES)
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
+from galtea_admin.accounts import roles
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.voices import Voice, default_voice
 from galtea_admin.phone_connections import phone_numbers
@@ -48,11 +51,7 @@ def render_moment(value) -> str:
 
 
 class PhoneConnectionTable(tables.Table):
-    name = tables.Column(
-        linkify=("phone_connections:detail", {"connection_id": tables.A("id")}),
-        attrs={"td": {"class": "cell-name"}},
-        **sorted_by("name"),
-    )
+    name = tables.Column(attrs={"td": {"class": "cell-name"}}, **sorted_by("name"))
     product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
     phone = tables.Column(
         accessor="phone_number", verbose_name="Phone number", **sorted_by("phoneNumber")
@@ -65,6 +64,12 @@ class PhoneConnectionTable(tables.Table):
         accessor="agent_speaks_first", verbose_name="Speaks first", orderable=False
     )
     created = tables.Column(accessor="created_at", verbose_name="Created", **sorted_by("createdAt"))
+    actions = tables.Column(
+        accessor="id",
+        verbose_name="Actions",
+        orderable=False,
+        attrs={"td": {"class": "cell-actions"}, "th": {"class": "cell-actions"}},
+    )
 
     class Meta:
         order_by_field = "sort"
@@ -74,10 +79,42 @@ class PhoneConnectionTable(tables.Table):
         attrs = {"class": "data-table"}
         empty_text = "No phone connections match these filters."
 
-    def __init__(self, data, *, products, voices, **kwargs):
+    def __init__(self, data, *, products, voices, user=None, here: str = "", **kwargs):
+        self.can_change = bool(user and user.has_perm(roles.CHANGE))
+        self.can_delete = bool(user and user.has_perm(roles.DELETE))
+        if not (self.can_change or self.can_delete):
+            kwargs["exclude"] = ("actions",)
         super().__init__(data, **kwargs)
         self.product_names = {product.id: product.name for product in products}
         self.voices = voices
+        self.next_query = urlencode({"next": here}) if here else ""
+
+    def link(self, name: str, connection_id: str) -> str:
+        url = reverse(f"phone_connections:{name}", args=[connection_id])
+        return f"{url}?{self.next_query}" if self.next_query else url
+
+    def render_name(self, value, record):
+        return format_html('<a href="{}">{}</a>', self.link("detail", record.id), value)
+
+    def render_actions(self, value, record):
+        links = []
+        if self.can_change:
+            links.append(
+                format_html(
+                    '<a href="{}" aria-label="Edit {}">Edit</a>',
+                    self.link("update", value),
+                    record.name,
+                )
+            )
+        if self.can_delete:
+            links.append(
+                format_html(
+                    '<a class="danger-link" href="{}" aria-label="Delete {}">Delete</a>',
+                    self.link("delete", value),
+                    record.name,
+                )
+            )
+        return format_html_join(" ", "{}", ((link,) for link in links))
 
     def render_product(self, value):
         name = self.product_names.get(value)
@@ -102,3 +139,12 @@ class PhoneConnectionTable(tables.Table):
 
     def render_created(self, value):
         return render_moment(value)
+
+
+def describe_value(field: str, value, voices: list[Voice]) -> str:
+    """A phone connection's field value as a person reads it (for history and warnings)."""
+    if field == "voice":
+        return voice_label(value, voices)
+    if field == "agent_speaks_first":
+        return speaker_label(bool(value))
+    return EMPTY if value in (None, "") else str(value)

@@ -6,5 +6,9 @@ app_name = "phone_connections"
 
 urlpatterns = [
     path("", views.phone_connection_list, name="list"),
+    path("new/", views.phone_connection_create, name="create"),
+    path("check-number/", views.check_phone_number, name="check_number"),
     path("<str:connection_id>/", views.phone_connection_detail, name="detail"),
+    path("<str:connection_id>/edit/", views.phone_connection_update, name="update"),
+    path("<str:connection_id>/delete/", views.phone_connection_delete, name="delete"),
 ]

@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
 
+from galtea_admin.accounts import roles
+from galtea_admin.audit.models import ChangeRecord
+from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaRejected
 from galtea_admin.galtea.phone_connections import get_phone_connection
 from galtea_admin.galtea.products import cached_products
 from galtea_admin.galtea.voices import available_voices
-from galtea_admin.phone_connections.chips import filter_chips, url_keeping
-from galtea_admin.phone_connections.listing import LIST_CONTROLS, PAGE_SIZES, build_list_page
-from galtea_admin.phone_connections.tables import speaker_label, voice_label
+from galtea_admin.lists.chips import filter_chips, url_keeping
+from galtea_admin.lists.controls import LIST_CONTROLS, PAGE_SIZES, without_empty_params
+from galtea_admin.phone_connections import editing, phone_numbers
+from galtea_admin.phone_connections.forms import CreateForm, EditForm
+from galtea_admin.phone_connections.languages import COMMON_LANGUAGE_CODES
+from galtea_admin.phone_connections.listing import build_list_page
+from galtea_admin.phone_connections.navigation import detail_url, list_url, safe_next
+from galtea_admin.phone_connections.tables import describe_value, speaker_label, voice_label
 
-
-def without_empty_params(request) -> str | None:
-    """The same URL without empty parameters, or None when it has none (clean URLs)."""
-    params = request.GET.copy()
-    empty = [key for key in params if not any(v.strip() for v in params.getlist(key))]
-    if not empty:
-        return None
-    for key in empty:
-        del params[key]
-    encoded = params.urlencode()
-    return request.path + (f"?{encoded}" if encoded else "")
+HISTORY_LENGTH = 50
 
 
 @require_GET
+@permission_required(roles.VIEW, raise_exception=True)
 def phone_connection_list(request):
     clean_url = without_empty_params(request)
     if clean_url:
         return redirect(clean_url)
-    listing = build_list_page(request.GET, products=cached_products(), voices=available_voices())
+    listing = build_list_page(
+        request.GET,
+        products=cached_products(),
+        voices=available_voices(),
+        user=request.user,
+        here=request.get_full_path(),
+    )
     context = {
         "listing": listing,
         "filter": listing.filterset,
@@ -38,21 +47,197 @@ def phone_connection_list(request):
         "chips": filter_chips(listing.filterset, request.GET),
         "page_sizes": PAGE_SIZES,
         "clear_url": url_keeping(request.GET, LIST_CONTROLS),
-        "kept_controls": listing.kept_controls(),
+        "kept_controls": listing.controls.kept(),
+        "here_query": urlencode({"next": request.get_full_path()}),
     }
     status = 200 if listing.is_valid else 400
     return render(request, "phone_connections/list.html", context, status=status)
 
 
 @require_GET
+@permission_required(roles.VIEW, raise_exception=True)
 def phone_connection_detail(request, connection_id: str):
     connection = get_phone_connection(connection_id)
     products = {product.id: product for product in cached_products()}
     voices = available_voices()
+    next_url = safe_next(request)
+    here = request.get_full_path()
     context = {
         "connection": connection,
         "product": products.get(connection.product_id),
         "voice": voice_label(connection.voice, voices),
         "speaks_first": speaker_label(connection.agent_speaks_first),
+        "history": ChangeRecord.objects.filter(connection_id=connection.id)[:HISTORY_LENGTH],
+        "back_url": next_url or list_url(),
+        "here_query": urlencode({"next": here}),
     }
     return render(request, "phone_connections/detail.html", context)
+
+
+@require_GET
+@permission_required(roles.VIEW, raise_exception=True)
+def check_phone_number(request):
+    """What a typed number will be saved as (used by the form to preview normalisation)."""
+    typed = request.GET.get("number", "")[:64]
+    try:
+        e164 = phone_numbers.to_e164(typed)
+    except phone_numbers.InvalidPhoneNumber as problem:
+        return JsonResponse({"valid": False, "message": str(problem)})
+    formatted, country = phone_numbers.describe(e164)
+    return JsonResponse({"valid": True, "e164": e164, "formatted": formatted, "country": country})
+
+
+def failure_message(error: GalteaError) -> str:
+    return f"Nothing was saved. {error.title}: {error.message} What you typed is still here."
+
+
+def conflict_rows(form, conflict) -> list[tuple[str, str]]:
+    """(label, value now) for each field someone else changed."""
+    voices = available_voices()
+    return [
+        (form.fields[field].label, describe_value(field, getattr(conflict.current, field), voices))
+        for field in conflict.changed_fields
+    ]
+
+
+def render_form(request, form, *, connection=None, status=200, conflict=None):
+    context = {
+        "form": form,
+        "connection": connection,
+        "conflict": conflict,
+        "next_url": safe_next(request),
+        "cancel_url": safe_next(request)
+        or (detail_url(connection.id) if connection else list_url()),
+        "language_codes": COMMON_LANGUAGE_CODES,
+        "normalised_number": form.normalised_number_note() if form.is_bound else None,
+        "conflict_rows": conflict_rows(form, conflict) if conflict else (),
+    }
+    return render(request, "phone_connections/form.html", context, status=status)
+
+
+def after_save(request, connection):
+    """Back where the person came from, or to the new connection's page."""
+    next_url = safe_next(request)
+    if "_addanother" in request.POST:
+        keep = {"product": connection.product_id, "voice": connection.voice or ""}
+        if next_url:
+            keep["next"] = next_url
+        return redirect(f"{request.path}?{urlencode(keep)}")
+    return redirect(next_url or detail_url(connection.id))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.ADD, raise_exception=True)
+def phone_connection_create(request):
+    products, voices = cached_products(), available_voices()
+    names = {product.id: product.name for product in products}
+    if request.method == "GET":
+        initial = {key: request.GET[key] for key in ("product", "voice") if key in request.GET}
+        form = CreateForm(initial=initial, products=products, voices=voices)
+        return render_form(request, form)
+    form = CreateForm(request.POST, products=products, voices=voices)
+    if not form.is_valid():
+        return render_form(request, form, status=400)
+    product_id = form.cleaned_data["product"]
+    try:
+        connection = editing.create(
+            request.user,
+            form.cleaned_data["submission"],
+            product_id=product_id,
+            values=form.values(),
+            product_name=names.get(product_id, ""),
+        )
+    except editing.AlreadySubmitted as done:
+        if not done.connection_id:
+            form.add_error(None, "This form is being saved already: wait a moment, then reload.")
+            return render_form(request, form, status=409)
+        messages.info(request, "This form was already sent: the connection exists already.")
+        return redirect(detail_url(done.connection_id))
+    except GalteaRejected as error:
+        form.apply_rejection(error)
+        return render_form(request, form, status=400)
+    except GalteaError as error:
+        form.add_error(None, failure_message(error))
+        return render_form(request, form, status=error.status)
+    messages.success(request, f"Created “{connection.name}” ({connection.phone_number}).")
+    return after_save(request, connection)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.CHANGE, raise_exception=True)
+def phone_connection_update(request, connection_id: str):
+    products, voices = cached_products(), available_voices()
+    names = {product.id: product.name for product in products}
+    if request.method == "GET":
+        connection = get_phone_connection(connection_id)
+        form = EditForm(connection=connection, products=products, voices=voices)
+        return render_form(request, form, connection=connection)
+    try:
+        current = get_phone_connection(connection_id)
+    except GalteaNotFound:
+        form = EditForm(request.POST, connection=None, products=products, voices=voices)
+        form.is_valid()
+        form.add_error(
+            None, "Someone deleted this connection while you were editing it: nothing was saved."
+        )
+        return render_form(request, form, status=404)
+    except GalteaError as error:
+        form = EditForm(request.POST, connection=None, products=products, voices=voices)
+        form.is_valid()
+        form.add_error(None, failure_message(error))
+        return render_form(request, form, status=error.status)
+    form = EditForm(request.POST, connection=current, products=products, voices=voices)
+    if not form.is_valid():
+        return render_form(request, form, connection=current, status=400)
+    conflict = editing.find_conflict(current, form.cleaned_data["original"])
+    if conflict:
+        form.reopen_with(current)
+        return render_form(request, form, connection=current, status=409, conflict=conflict)
+    changes = form.changes()
+    if not changes:
+        messages.info(request, f"Nothing to save: “{current.name}” is unchanged.")
+        return redirect(safe_next(request) or detail_url(current.id))
+    try:
+        updated = editing.update(
+            request.user, current, changes, product_name=names.get(current.product_id, "")
+        )
+    except GalteaRejected as error:
+        form.apply_rejection(error)
+        return render_form(request, form, connection=current, status=400)
+    except GalteaError as error:
+        form.add_error(None, failure_message(error))
+        return render_form(request, form, connection=current, status=error.status)
+    messages.success(request, f"Saved “{updated.name}”.")
+    return after_save(request, updated)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(roles.DELETE, raise_exception=True)
+def phone_connection_delete(request, connection_id: str):
+    next_url = safe_next(request)
+    try:
+        connection = get_phone_connection(connection_id)
+    except GalteaNotFound:
+        if request.method == "GET":
+            raise
+        messages.info(request, "That phone connection had already been deleted.")
+        return redirect(next_url or list_url())
+    products = {product.id: product for product in cached_products()}
+    product = products.get(connection.product_id)
+    if request.method == "GET":
+        context = {
+            "connection": connection,
+            "product": product,
+            "next_url": next_url,
+            "cancel_url": next_url or detail_url(connection.id),
+        }
+        return render(request, "phone_connections/delete.html", context)
+    try:
+        editing.delete(request.user, connection, product_name=product.name if product else "")
+    except GalteaNotFound:
+        messages.info(request, f"“{connection.name}” had already been deleted.")
+    else:
+        messages.success(request, f"Deleted “{connection.name}” ({connection.phone_number}).")
+    gone_page = detail_url(connection.id)
+    back = next_url if next_url and not next_url.startswith(gone_page) else list_url()
+    return redirect(back)

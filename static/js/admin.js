@@ -30,4 +30,43 @@
     );
     if (status) setTimeout(function () { status.textContent = ""; }, 4000);
   });
+
+  // <form data-submit-once>: a second click while the first submit is on its way does nothing.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-submit-once")) return;
+    if (form.dataset.submitting === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "true";
+    setTimeout(function () { form.dataset.submitting = "false"; }, 10000);
+  });
+
+  // The phone number field says what the number will be saved as, while typing.
+  var preview = document.getElementById("number-preview");
+  var numberInput = document.getElementById("id_phone_number");
+  if (preview && numberInput) {
+    var timer = null;
+    var check = function () {
+      var typed = numberInput.value.trim();
+      if (!typed) { preview.textContent = ""; return; }
+      var url = preview.getAttribute("data-check-url") + "?number=" + encodeURIComponent(typed);
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (result) {
+          if (!result || numberInput.value.trim() !== typed) return;
+          preview.classList.toggle("is-invalid", !result.valid);
+          if (!result.valid) { preview.textContent = result.message; return; }
+          preview.textContent = result.e164 === typed
+            ? "✓ " + result.formatted + (result.country ? " · " + result.country : "")
+            : "Saved as " + result.e164 + " (" + result.formatted + (result.country ? ", " + result.country : "") + ")";
+        })
+        .catch(function () { /* the server checks again on save */ });
+    };
+    numberInput.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(check, 300);
+    });
+  }
 })();

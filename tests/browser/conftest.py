@@ -44,7 +44,11 @@ def admin_site(live_server, settings, browser_emulator, django_user_model):
     """The live admin, talking to the browser emulator, with a user to sign in as."""
     settings.GALTEA_API_URL = browser_emulator.url
     settings.GALTEA_API_KEY = browser_emulator.api_key
-    django_user_model.objects.create_user(username="ops", password=PASSWORD)
+    from django.contrib.auth.models import Group
+
+    for username, role in (("ops", "Viewer"), ("editor", "Editor")):
+        user = django_user_model.objects.create_user(username=username, password=PASSWORD)
+        user.groups.add(Group.objects.get(name=role))
     return live_server
 
 

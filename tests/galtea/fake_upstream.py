@@ -158,9 +158,7 @@ def _make_request_handler(upstream: FakeUpstream) -> type[BaseHTTPRequestHandler
 
         def _reset(self) -> None:
             """Close with a TCP reset: the client sees its connection dropped."""
-            self.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
             self.close_connection = True
 

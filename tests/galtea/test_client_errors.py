@@ -15,7 +15,7 @@ import pytest
 
 from galtea_admin.galtea import phone_connections as pcs
 from galtea_admin.galtea import voices as voice_service
-from galtea_admin.galtea.client import GalteaClient
+from galtea_admin.galtea.client import GalteaClient, get_client
 from galtea_admin.galtea.errors import (
     GalteaBadAnswer,
     GalteaError,
@@ -401,9 +401,7 @@ class TestStatuses:
 
     def test_a_rejection_on_the_emulator(self, client):
         with pytest.raises(GalteaRejected) as raised:
-            pcs.list_phone_connections(
-                PhoneConnectionQuery(order=(("id", "asc"),)), client=client
-            )
+            pcs.list_phone_connections(PhoneConnectionQuery(order=(("id", "asc"),)), client=client)
         assert "id" in raised.value.message
 
 
@@ -501,6 +499,16 @@ class TestTheKeyStaysSecret:
             assert KEY not in record.getMessage()
             assert KEY not in repr(record.args)
 
+    def test_not_in_the_error_when_the_key_cannot_be_sent(self, upstream, caplog):
+        # A key read from a file often ends with a newline: no header can carry it.
+        caplog.set_level(logging.DEBUG)
+        client = GalteaClient(upstream.url, KEY + "\n")
+        with pytest.raises(GalteaUnavailable) as raised:
+            list_some(client)
+        assert KEY not in str(raised.value) + repr(raised.value)
+        assert all(KEY not in record.getMessage() for record in caplog.records)
+        assert upstream.received() == []
+
     def test_an_echoed_key_is_redacted_in_the_message(self, upstream):
         upstream.handler = lambda request: error_reply(400, f"Invalid token {KEY} sent")
         with pytest.raises(GalteaRejected) as raised:
@@ -578,3 +586,37 @@ class TestFailureLogging:
         upstream.handler = lambda request: json_reply([ROW])
         list_some(make_client(upstream.url))
         assert client_log_lines(caplog) == []
+
+
+# --- Configuration --------------------------------------------------------------------------
+
+
+class TestConfiguration:
+    def test_one_client_per_configuration(self, settings, emulator):
+        settings.GALTEA_API_URL = emulator.url + "/"
+        settings.GALTEA_API_KEY = emulator.api_key
+        first = get_client()
+        assert get_client() is first
+        assert first.base_url == emulator.url
+
+        settings.GALTEA_API_KEY = "gsk_other"
+        assert get_client() is not first
+
+    def test_settings_reach_the_client(self, settings):
+        settings.GALTEA_API_URL = "http://127.0.0.1:9"
+        settings.GALTEA_API_KEY = KEY
+        settings.GALTEA_CONNECT_TIMEOUT = 1.5
+        settings.GALTEA_READ_TIMEOUT = 7.0
+        settings.GALTEA_CONNECT_RETRIES = 4
+        client = get_client()
+        assert (client.timeout, client.connect_retries) == ((1.5, 7.0), 4)
+
+    def test_negative_retries_mean_none(self, closing_listener):
+        client = make_client(closing_listener.url, connect_retries=-3)
+        with pytest.raises(GalteaUnavailable):
+            list_some(client)
+        assert closing_listener.connections == 1
+
+    def test_a_base_url_without_scheme_fails_as_a_galtea_error(self):
+        with pytest.raises(GalteaUnavailable):
+            list_some(GalteaClient("api.galtea.ai", KEY))

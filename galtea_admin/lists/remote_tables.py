@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
-from django_tables2 import LazyPaginator
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
 
@@ -48,12 +46,3 @@ class RemoteTableData(TableData):
                 flipped = str(accessor).startswith("-") != descending
                 pairs.append((field, "desc" if flipped else "asc"))
         self.api_order = tuple(pairs)
-
-
-def paginate_remote(table, *, page: int, per_page: int) -> bool:
-    """Paginate `table` with one request for `page`; False when the page is past the end."""
-    try:
-        table.paginate(paginator_class=LazyPaginator, per_page=per_page, page=page)
-    except (EmptyPage, PageNotAnInteger):
-        return False
-    return True

@@ -1,0 +1,46 @@
+"""Filters of the activity page: who, what, when, which connection."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+
+from galtea_admin.audit.models import Action, ChangeRecord
+from galtea_admin.phone_connections.filters import DateTimeFilter
+
+
+class ActivityFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and start > end:
+            self.add_error("created_to", "This is before “From”.")
+        return data
+
+
+class ChangeRecordFilter(django_filters.FilterSet):
+    user = django_filters.ModelChoiceFilter(
+        label="User",
+        queryset=get_user_model().objects.order_by("username"),
+        to_field_name="username",
+        field_name="user",
+        empty_label="Anyone",
+    )
+    action = django_filters.ChoiceFilter(label="Action", choices=Action.choices, empty_label="Any")
+    created_from = DateTimeFilter(label="From", field_name="created_at", lookup_expr="gte")
+    created_to = DateTimeFilter(label="To", field_name="created_at", lookup_expr="lte")
+    connection = django_filters.CharFilter(
+        label="Connection", method="filter_connection", max_length=200
+    )
+
+    class Meta:
+        model = ChangeRecord
+        fields = ["user", "action", "created_from", "created_to", "connection"]
+        form = ActivityFilterForm
+
+    def filter_connection(self, queryset, name, value):
+        """An exact connection id, or part of the connection's name."""
+        value = value.strip()
+        by_id = queryset.filter(connection_id=value)
+        return by_id if by_id.exists() else queryset.filter(connection_name__icontains=value)

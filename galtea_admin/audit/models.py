@@ -1,0 +1,39 @@
+"""Who changed what: one row per change made through the admin."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Edited"
+    DELETE = "delete", "Deleted"
+
+
+class ChangeRecord(models.Model):
+    """A change to a phone connection, made by a person through the admin."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    # Kept even if the user account is deleted later.
+    username = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    connection_id = models.CharField(max_length=128, db_index=True)
+    product_id = models.CharField(max_length=128)
+    product_name = models.CharField(max_length=255, blank=True)
+    connection_name = models.CharField(max_length=255)
+    # {"field": [before, after]}: before is null on create, after is null on delete.
+    changes = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = "change"
+        verbose_name_plural = "activity"
+        indexes = [models.Index(fields=["action", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_action_display().lower()} {self.connection_name}"

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from galtea_admin.audit import views
+
+app_name = "audit"
+
+urlpatterns = [path("", views.activity, name="activity")]

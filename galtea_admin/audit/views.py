@@ -1,0 +1,48 @@
+"""The activity page: every change made through the admin, filterable and shareable."""
+
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from galtea_admin.accounts import roles
+from galtea_admin.audit.filters import ChangeRecordFilter
+from galtea_admin.audit.models import ChangeRecord
+from galtea_admin.audit.tables import ChangeRecordTable
+from galtea_admin.lists.chips import filter_chips, url_keeping
+from galtea_admin.lists.controls import (
+    LIST_CONTROLS,
+    PAGE_SIZES,
+    ListControlsForm,
+    paginate,
+    without_empty_params,
+)
+
+DEFAULT_SORT = "-created_at"
+
+
+@require_GET
+@permission_required(roles.VIEW_ACTIVITY, raise_exception=True)
+def activity(request):
+    clean_url = without_empty_params(request)
+    if clean_url:
+        return redirect(clean_url)
+    filterset = ChangeRecordFilter(request.GET or None, queryset=ChangeRecord.objects.all())
+    controls = ListControlsForm(
+        request.GET, table_class=ChangeRecordTable, default_sort=DEFAULT_SORT
+    )
+    table = ChangeRecordTable(filterset.qs)
+    table.order_by = controls.chosen_sort
+    has_page = paginate(table, page=controls.chosen_page, per_page=controls.chosen_per_page)
+    filters_valid = not filterset.is_bound or filterset.is_valid()
+    context = {
+        "filter": filterset,
+        "controls": controls,
+        "table": table,
+        "has_page": has_page,
+        "chips": filter_chips(filterset, request.GET),
+        "clear_url": url_keeping(request.GET, LIST_CONTROLS),
+        "kept_controls": controls.kept(),
+        "page_sizes": PAGE_SIZES,
+    }
+    status = 200 if filters_valid and not controls.errors else 400
+    return render(request, "audit/activity.html", context, status=status)

@@ -1,0 +1,103 @@
+"""Sort, page and page size of a list, read from the URL, shared by every list page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+
+PAGE_SIZES = (25, 50, 100)
+# Parameters that are not filters: applying or clearing filters keeps sort and page size.
+LIST_CONTROLS = ("sort", "per_page")
+MAX_PAGE = 1_000_000
+
+
+def sort_choices(table_class) -> list[tuple[str, str]]:
+    """Every `sort=` value a table accepts: each sortable column, both ways."""
+    orderable_by_default = getattr(table_class._meta, "orderable", True)
+    choices = []
+    for name, column in table_class.base_columns.items():
+        orderable = column.orderable if column.orderable is not None else orderable_by_default
+        if orderable:
+            choices += [(name, name), (f"-{name}", f"-{name}")]
+    return choices
+
+
+class ListControlsForm(forms.Form):
+    """Sort, page and page size; a bad value is reported and falls back to its default."""
+
+    sort = forms.ChoiceField(
+        required=False,
+        error_messages={"invalid_choice": "The list cannot be sorted by “%(value)s”."},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        error_messages={
+            "invalid": "The page must be a whole number.",
+            "min_value": "The page must be 1 or more.",
+            "max_value": "That page is too far.",
+        },
+    )
+    per_page = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        choices=[(str(size), str(size)) for size in PAGE_SIZES],
+        error_messages={"invalid_choice": "Show 25, 50 or 100 rows per page, not %(value)s."},
+    )
+
+    def __init__(self, data, *, table_class, default_sort: str):
+        super().__init__(data)
+        self.fields["sort"].choices = sort_choices(table_class)
+        self.default_sort = default_sort
+
+    def value(self, name: str, default):
+        """The cleaned value, or the default when missing or invalid."""
+        if not self.is_valid() and name in self.errors:
+            return default
+        return self.cleaned_data.get(name) or default
+
+    @property
+    def chosen_sort(self) -> str:
+        return self.value("sort", self.default_sort)
+
+    @property
+    def chosen_page(self) -> int:
+        return self.value("page", 1)
+
+    @property
+    def chosen_per_page(self) -> int:
+        return self.value("per_page", PAGE_SIZES[0])
+
+    def messages(self) -> list[str]:
+        return [error for errors in self.errors.values() for error in errors]
+
+    def kept(self) -> list[tuple[str, str]]:
+        """The valid, non-default sort and page size, for a filter form to carry along."""
+        kept = []
+        if self.chosen_sort != self.default_sort:
+            kept.append(("sort", self.chosen_sort))
+        if self.chosen_per_page != PAGE_SIZES[0]:
+            kept.append(("per_page", str(self.chosen_per_page)))
+        return kept
+
+
+def without_empty_params(request) -> str | None:
+    """The same URL without empty parameters, or None when it has none (clean URLs)."""
+    params = request.GET.copy()
+    empty = [key for key in params if not any(v.strip() for v in params.getlist(key))]
+    if not empty:
+        return None
+    for key in empty:
+        del params[key]
+    encoded = params.urlencode()
+    return request.path + (f"?{encoded}" if encoded else "")
+
+
+def paginate(table, *, page: int, per_page: int, paginator_class=Paginator) -> bool:
+    """Paginate `table` at `page`; False (and no page) when the page is past the end."""
+    try:
+        table.paginate(paginator_class=paginator_class, per_page=per_page, page=page)
+    except (EmptyPage, PageNotAnInteger):
+        return False
+    return True

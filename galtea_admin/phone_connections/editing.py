@@ -1,0 +1,69 @@
+"""Create, edit and delete: the service calls, the double-submit guard and the audit trail.
+
+Each function asks Galtea first and records the change only once Galtea has confirmed it,
+so a failed upstream call never shows up in the history as done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from galtea_admin.audit import recording
+from galtea_admin.galtea import phone_connections as service
+from galtea_admin.galtea.phone_connections import PhoneConnection
+from galtea_admin.phone_connections.models import CreateSubmission
+
+
+class AlreadySubmitted(Exception):
+    """This create form was sent before; `connection_id` is what it created (if done)."""
+
+    def __init__(self, connection_id: str):
+        super().__init__(connection_id)
+        self.connection_id = connection_id
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The connection changed upstream since the form was opened."""
+
+    current: PhoneConnection
+    changed_fields: list[str]
+
+
+def create(user, token: str, *, product_id: str, values: dict, product_name: str):
+    """Create once per form token; raises AlreadySubmitted for a repeated token."""
+    try:
+        with transaction.atomic():
+            submission = CreateSubmission.objects.create(token=token, user=user)
+    except IntegrityError:
+        existing = CreateSubmission.objects.filter(token=token).first()
+        raise AlreadySubmitted(existing.connection_id if existing else "") from None
+    try:
+        connection = service.create_phone_connection(product_id=product_id, **values)
+    except BaseException:
+        submission.delete()
+        raise
+    submission.connection_id = connection.id
+    submission.save(update_fields=["connection_id"])
+    recording.record_create(user, connection, product_name=product_name)
+    return connection
+
+
+def find_conflict(current: PhoneConnection, original: dict) -> Conflict | None:
+    """Compare what the form was opened with to the connection as it is now."""
+    changed = [field for field, value in original.items() if getattr(current, field) != value]
+    return Conflict(current, changed) if changed else None
+
+
+def update(user, before: PhoneConnection, changes: dict, *, product_name: str):
+    """Send only the changed fields, then record before → after."""
+    after = service.update_phone_connection(before.id, changes)
+    recording.record_update(user, before, after, product_name=product_name)
+    return after
+
+
+def delete(user, connection: PhoneConnection, *, product_name: str) -> None:
+    service.delete_phone_connection(connection.id)
+    recording.record_delete(user, connection, product_name=product_name)

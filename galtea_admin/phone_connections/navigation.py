@@ -1,0 +1,29 @@
+"""Where to go back to: the list as the user left it (filters, sort, page), or a detail."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+MAX_NEXT_LENGTH = 4000
+
+
+def safe_next(request) -> str | None:
+    """The `next` of the request (form or URL) if it is a path on this site, else None."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
+        return None
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return target
+
+
+def detail_url(connection_id: str, next_url: str | None = None) -> str:
+    url = reverse("phone_connections:detail", args=[connection_id])
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def list_url() -> str:
+    return reverse("phone_connections:list")
