@@ -118,7 +118,7 @@ def seed_store(store: Store, phone_connections: int) -> None:
     if not store.count(PRODUCTS, include_deleted=True):
         store.insert_products(seed_products())
     if phone_connections and not store.count(PHONE_CONNECTIONS, include_deleted=True):
-        store.insert_phone_connections(seed_phone_connections(phone_connections))
+        store.bulk_load_phone_connections(seed_phone_connections(phone_connections))
 
 
 def seed_products() -> list[dict]:

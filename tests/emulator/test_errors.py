@@ -105,7 +105,9 @@ def test_an_id_excluded_by_another_filter_counts_as_missing(emulator):
     row = rows[0]
     other_product = next(r["productId"] for r in rows if r["productId"] != row["productId"])
     response = emulator.get(f"/phoneConnections?ids[]={row['id']}&productIds[]={other_product}")
-    assert assert_json_error(response, 404, "Not Found") == f"PhoneConnections not found: {row['id']}"
+    assert (
+        assert_json_error(response, 404, "Not Found") == f"PhoneConnections not found: {row['id']}"
+    )
 
 
 def test_ids_are_checked_before_paging(emulator):
@@ -179,7 +181,11 @@ def test_voices_is_routed_before_ids(emulator):
 
 @pytest.fixture
 def valid_body(emulator) -> dict:
-    return {"productId": first_product_id(emulator), "name": "Rejected line", "phoneNumber": VALID_NUMBER}
+    return {
+        "productId": first_product_id(emulator),
+        "name": "Rejected line",
+        "phoneNumber": VALID_NUMBER,
+    }
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -108,7 +110,9 @@ def test_an_unencoded_plus_decodes_to_a_space(emulator):
 
 def test_created_at_bounds_are_inclusive(emulator, rows):
     newer, older = rows[10], rows[20]
-    listed = list_rows(emulator, f"fromCreatedAt={older['createdAt']}&toCreatedAt={newer['createdAt']}")
+    listed = list_rows(
+        emulator, f"fromCreatedAt={older['createdAt']}&toCreatedAt={newer['createdAt']}"
+    )
     assert [r["id"] for r in listed] == [r["id"] for r in rows[10:21]]
 
 
@@ -141,7 +145,9 @@ def test_created_at_accepts_iso_8601_forms(emulator, rows, text):
 def test_a_date_alone_means_midnight_utc(emulator, rows):
     listed = list_rows(emulator, "toCreatedAt=2025-06-01")
     midnight = datetime(2025, 6, 1, tzinfo=UTC)
-    assert ids(listed) == ids([r for r in rows if datetime.fromisoformat(r["createdAt"]) <= midnight])
+    assert ids(listed) == ids(
+        [r for r in rows if datetime.fromisoformat(r["createdAt"]) <= midnight]
+    )
 
 
 def test_unmatched_lenient_filters_give_an_empty_list(emulator):
@@ -158,6 +164,21 @@ def test_percent_encoded_brackets_and_plain_keys_make_arrays(emulator, rows):
         f"ids[]={first}&ids={second}",
     ):
         assert ids(list_rows(emulator, query)) == {first, second}
+
+
+def test_raw_brackets_make_arrays(emulator, rows):
+    first, second = rows[0]["id"], rows[1]["id"]
+    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=10)
+    try:
+        connection.request(
+            "GET", f"/phoneConnections?ids[]={first}&ids[]={second}", headers=emulator.auth
+        )
+        response = connection.getresponse()
+        assert response.status == 200
+        assert ids(json.loads(response.read())) == {first, second}
+    finally:
+        connection.close()
+    assert emulator.requests_received()[-1]["query"] == f"ids[]={first}&ids[]={second}"
 
 
 def test_name_filter_takes_percent_and_underscore_literally(fresh_emulator):

@@ -19,7 +19,9 @@ def expected_order(rows: list[dict], *pairs: tuple[str, str]) -> list[str]:
     """Ids sorted by the pairs, then by id in the last pair's direction (stable sorts)."""
     ordered = sorted(rows, key=lambda row: row["id"], reverse=pairs[-1][1] == "desc")
     for field, direction in reversed(pairs):
-        ordered = sorted(ordered, key=lambda row, field=field: row[field], reverse=direction == "desc")
+        ordered = sorted(
+            ordered, key=lambda row, field=field: row[field], reverse=direction == "desc"
+        )
     return [row["id"] for row in ordered]
 
 
@@ -65,7 +67,9 @@ def test_equal_names_across_products_are_ordered_by_id(emulator, rows):
 
 def test_pages_concatenate_to_the_whole_list(emulator, rows):
     order = sort_query(("name", "asc"))
-    pages = [list_rows(emulator, f"{order}&limit=25&offset={offset}") for offset in range(0, 150, 25)]
+    pages = [
+        list_rows(emulator, f"{order}&limit=25&offset={offset}") for offset in range(0, 150, 25)
+    ]
     assert [row["id"] for page in pages for row in page] == expected_order(rows, ("name", "asc"))
 
 

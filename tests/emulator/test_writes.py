@@ -7,7 +7,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.emulator.calls import VALID_NUMBER, create, first_product_id, list_rows, send, unique_name
+from tests.emulator.calls import (
+    VALID_NUMBER,
+    create,
+    first_product_id,
+    list_rows,
+    send,
+    unique_name,
+)
 
 DUPLICATE_MESSAGE = "A PhoneConnection with the same name already exists for this product."
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -166,7 +173,9 @@ def test_concurrent_creates_of_one_name_let_exactly_one_through(api):
     body = {"productId": first_product_id(api), "name": unique_name(), "phoneNumber": VALID_NUMBER}
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(
-            pool.map(lambda _: send(api, "POST", "/phoneConnections", json=body).status_code, range(16))
+            pool.map(
+                lambda _: send(api, "POST", "/phoneConnections", json=body).status_code, range(16)
+            )
         )
     assert sorted(statuses) == [201] + [400] * 15
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 from pathlib import Path
 
@@ -47,37 +48,37 @@ class Command(BaseCommand):
         parser.add_argument("--request-log", type=Path, help="Append one JSON line per request.")
 
     def handle(self, *args, **options) -> None:
-        store = Store.open(options["data"])
-        seed_store(store, options["seed"])
-        request_log = RequestLog(options["request_log"]) if options["request_log"] else None
-        app = EmulatorApp(
-            store,
-            api_key=options["api_key"],
-            latency_ms=options["latency_ms"],
-            request_log=request_log,
-        )
-        server = create_server(
-            app,
-            host=options["host"],
-            port=options["port"],
-            threads=SERVER_THREADS,
-            max_request_header_size=MAX_REQUEST_HEADER_BYTES,
-        )
         signal.signal(signal.SIGTERM, _stop)
-        self.stdout.write(
-            f"Galtea API emulator listening on http://{options['host']}:{server.effective_port} "
-            f"({store.count(PHONE_CONNECTIONS)} phone connections)"
-        )
-        self.stdout.flush()
-        try:
-            server.run()
-        finally:
-            server.close()
-            store.close()
+        with contextlib.suppress(KeyboardInterrupt), contextlib.ExitStack() as cleanup:
+            store = Store.open(options["data"])
+            cleanup.callback(store.close)
+            seed_store(store, options["seed"])
+            request_log = RequestLog(options["request_log"]) if options["request_log"] else None
             if request_log:
-                request_log.close()
+                cleanup.callback(request_log.close)
+            app = EmulatorApp(
+                store,
+                api_key=options["api_key"],
+                latency_ms=options["latency_ms"],
+                request_log=request_log,
+            )
+            server = create_server(
+                app,
+                host=options["host"],
+                port=options["port"],
+                threads=SERVER_THREADS,
+                max_request_header_size=MAX_REQUEST_HEADER_BYTES,
+            )
+            cleanup.callback(server.close)
+            address = f"http://{options['host']}:{server.effective_port}"
+            rows = store.count(PHONE_CONNECTIONS)
+            self.stdout.write(
+                f"Galtea API emulator listening on {address} ({rows} phone connections)"
+            )
+            self.stdout.flush()
+            server.run()
 
 
 def _stop(signum: int, frame: object) -> None:
-    """Turn SIGTERM into the KeyboardInterrupt that makes waitress shut down cleanly."""
+    """Turn SIGTERM into a KeyboardInterrupt, on which waitress (or start-up) stops cleanly."""
     raise KeyboardInterrupt
