@@ -8,7 +8,7 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: demo test lint format chromium venv clean
+.PHONY: demo serve test lint format chromium venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,16 @@ chromium:
 
 demo: $(RUNTIME)
 	bin/demo
+
+# Production: gunicorn, several workers, WhiteNoise static files, DEBUG off. Settings come
+# from the environment (DJANGO_SECRET_KEY and GALTEA_API_KEY are required); see README.
+serve: $(RUNTIME)
+	DJANGO_DEBUG=false $(BIN)/python manage.py check --deploy
+	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=false exec $(BIN)/gunicorn galtea_admin.wsgi \
+		--bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-4} \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 test: $(DEV) chromium
 	$(BIN)/ruff check .

@@ -2,8 +2,18 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (Django's admin)."""
+    return redirect(static("img/favicon.svg"), permanent=True)
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="phone_connections:list"), name="home"),
@@ -16,4 +26,5 @@ urlpatterns = [
     path("phone-connections/", include("galtea_admin.phone_connections.urls")),
     path("activity/", include("galtea_admin.audit.urls")),
     path("django-admin/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]

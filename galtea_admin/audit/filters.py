@@ -7,15 +7,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from galtea_admin.audit.models import Action, ChangeRecord
+from galtea_admin.lists.date_range import check_date_range
 from galtea_admin.phone_connections.filters import DateTimeFilter
 
 
 class ActivityFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
-        start, end = data.get("created_from"), data.get("created_to")
-        if start and end and start > end:
-            self.add_error("created_to", "This is before “From”.")
+        check_date_range(self, "created_from", "created_to")
         return data
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from galtea_admin.galtea.phone_connections import PhoneConnectionQuery
+from galtea_admin.lists.date_range import check_date_range
 from galtea_admin.phone_connections import phone_numbers
 from galtea_admin.phone_connections.fields import LocalDateTimeField, ValueListField
 
@@ -33,9 +34,7 @@ class PhoneConnectionFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("created_from"), data.get("created_to")
-        if start and end and start > end:
-            self.add_error("created_to", "This is before “Created from”.")
+        check_date_range(self, "created_from", "created_to")
         search = (data.get("q") or "").strip()
         if search:
             other = "phone" if phone_numbers.looks_like_phone_number(search) else "name"
