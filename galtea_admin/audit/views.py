@@ -8,9 +8,8 @@ from galtea_admin.accounts import roles
 from galtea_admin.audit.filters import ChangeRecordFilter
 from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.audit.tables import ChangeRecordTable
-from galtea_admin.lists.chips import filter_chips, url_keeping
+from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.controls import (
-    LIST_CONTROLS,
     PAGE_SIZES,
     ListControlsForm,
     paginate,
@@ -40,7 +39,7 @@ def activity(request):
         "table": table,
         "has_page": has_page,
         "chips": filter_chips(filterset, request.GET),
-        "clear_url": url_keeping(request.GET, LIST_CONTROLS),
+        "clear_url": controls.clear_url(),
         "kept_controls": controls.kept(),
         "page_sizes": PAGE_SIZES,
     }

@@ -85,8 +85,7 @@ def format_datetime(value: datetime) -> str:
     """An aware datetime as the API's ISO 8601 UTC form, e.g. 2025-01-02T03:04:05.678Z."""
     if value.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous: pass an aware datetime")
-    utc = value.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_datetime(raw: str) -> datetime:

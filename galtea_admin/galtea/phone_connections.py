@@ -145,11 +145,19 @@ def list_phone_connections(
         raise
 
 
+def connection_path(connection_id: str) -> str:
+    """The API path of one connection. Ids of dots only would be resolved away by URL
+    normalisation (`/phoneConnections/..` is `/`), so they cannot name a connection."""
+    if not str(connection_id).strip("."):
+        raise GalteaNotFound(f"PhoneConnection not found: {connection_id}")
+    return f"{RESOURCE}/{contract.path_segment(connection_id)}"
+
+
 def get_phone_connection(
     connection_id: str, *, client: GalteaClient | None = None
 ) -> PhoneConnection:
     client = client or get_client()
-    return client.get(f"{RESOURCE}/{contract.path_segment(connection_id)}", decode=read_connection)
+    return client.get(connection_path(connection_id), decode=read_connection)
 
 
 def create_phone_connection(
@@ -186,11 +194,11 @@ def update_phone_connection(
         raise ValueError(f"these fields cannot be updated: {', '.join(sorted(unknown))}")
     client = client or get_client()
     body = {UPDATABLE_FIELDS[field]: value for field, value in changes.items()}
-    path = f"{RESOURCE}/{contract.path_segment(connection_id)}"
+    path = connection_path(connection_id)
     return client.patch(path, body, decode=read_connection)
 
 
 def delete_phone_connection(connection_id: str, *, client: GalteaClient | None = None) -> None:
     """Delete (softly, upstream) a phone connection. Never retried."""
     client = client or get_client()
-    client.delete(f"{RESOURCE}/{contract.path_segment(connection_id)}")
+    client.delete(connection_path(connection_id))

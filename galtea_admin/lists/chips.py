@@ -55,13 +55,3 @@ def filter_chips(filterset, params: QueryDict) -> list[Chip]:
             display = values[-1].replace("T", " ") if name.startswith("created") else values[-1]
             chips.append(Chip(field.label, shorten(display), url_without(params, name)))
     return chips
-
-
-def url_keeping(params: QueryDict, keys: tuple[str, ...]) -> str:
-    """`?query` with only `keys` kept: clearing filters keeps the sort and page size."""
-    kept = QueryDict(mutable=True)
-    for key in keys:
-        if params.getlist(key):
-            kept.setlist(key, params.getlist(key))
-    encoded = kept.urlencode()
-    return f"?{encoded}" if encoded else "?"

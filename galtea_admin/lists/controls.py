@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.utils.http import urlencode
 
 PAGE_SIZES = (25, 50, 100)
-# Parameters that are not filters: applying or clearing filters keeps sort and page size.
-LIST_CONTROLS = ("sort", "per_page")
 MAX_PAGE = 1_000_000
 
 
@@ -72,6 +71,10 @@ class ListControlsForm(forms.Form):
     def messages(self) -> list[str]:
         return [error for errors in self.errors.values() for error in errors]
 
+    def clear_url(self) -> str:
+        """The list without filters, keeping a valid sort and page size."""
+        return "?" + urlencode(self.kept())
+
     def kept(self) -> list[tuple[str, str]]:
         """The valid, non-default sort and page size, for a filter form to carry along."""
         kept = []
@@ -85,11 +88,18 @@ class ListControlsForm(forms.Form):
 def without_empty_params(request) -> str | None:
     """The same URL without empty parameters, or None when it has none (clean URLs)."""
     params = request.GET.copy()
-    empty = [key for key in params if not any(v.strip() for v in params.getlist(key))]
-    if not empty:
+    dropped = False
+    for key in list(params):
+        values = params.getlist(key)
+        kept = [value for value in values if value.strip()]
+        if len(kept) != len(values):
+            dropped = True
+            if kept:
+                params.setlist(key, kept)
+            else:
+                del params[key]
+    if not dropped:
         return None
-    for key in empty:
-        del params[key]
     encoded = params.urlencode()
     return request.path + (f"?{encoded}" if encoded else "")
 

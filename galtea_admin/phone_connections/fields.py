@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 from django import forms
 
@@ -45,4 +46,18 @@ class LocalDateTimeField(forms.DateTimeField):
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     input_formats = DATETIME_INPUT_FORMATS
-    default_error_messages = {"invalid": "Enter a date and time, e.g. 2025-03-31 14:30."}
+    default_error_messages = {
+        "invalid": "Enter a date and time, e.g. 2025-03-31 14:30.",
+        "out_of_range": "Pick a date between the years 1 and 9999.",
+    }
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            try:
+                moment.astimezone(UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    self.error_messages["out_of_range"], code="out_of_range"
+                ) from None
+        return moment

@@ -5,16 +5,22 @@ Parameter names are the short, readable ones that appear in shared URLs.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 
+from galtea_admin.galtea import contract
 from galtea_admin.galtea.phone_connections import PhoneConnectionQuery
 from galtea_admin.lists.date_range import check_date_range
 from galtea_admin.phone_connections import phone_numbers
 from galtea_admin.phone_connections.fields import LocalDateTimeField, ValueListField
 
 MAX_TEXT = 200
+# Lists of values go into the API's URL, which must stay well under its 16 KB limit.
+LIST_FIELDS = ("names", "phones", "ids")
+MAX_LIST_QUERY_BYTES = 12_000
 ID_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9_\-]{1,128}$",
     "An id has only letters, digits, - and _, e.g. phoneConnection_1a2b.",
@@ -43,7 +49,20 @@ class PhoneConnectionFilterForm(forms.Form):
                 self.add_error("q", f"Search and “{label}” both filter the same field: use one.")
         if data.get("phones"):
             self.normalise_phones(data)
+        if self.has_error("product"):
+            self.keep_known_products(data)
+        for name in LIST_FIELDS:
+            if len(contract.encode_query({name: data.get(name) or []})) > MAX_LIST_QUERY_BYTES:
+                self.add_error(name, "Too long to search at once: split it into smaller lists.")
         return data
+
+    def keep_known_products(self, data):
+        """An unknown product id is reported; the known ones still filter."""
+        known = {value for value, _ in self.fields["product"].choices}
+        given = self.data.getlist(self.add_prefix("product"))
+        valid = [value for value in dict.fromkeys(given) if value in known]
+        if valid:
+            data["product"] = valid
 
     def normalise_phones(self, data):
         normalised, bad = [], []
@@ -66,7 +85,12 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         method="search",
         max_length=MAX_TEXT,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Name or phone number", "autocomplete": "off"}
+            attrs={
+                "type": "search",
+                "placeholder": "Name or phone number",
+                "autocomplete": "off",
+                "form": "filter-form",
+            }
         ),
     )
     product = django_filters.MultipleChoiceFilter(
@@ -131,7 +155,7 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         return query.filter(name=text)
 
     def filter_products(self, query, name, value):
-        return query.filter(product_ids=list(value))
+        return query.filter(product_ids=list(dict.fromkeys(value)))
 
     def filter_name(self, query, name, value):
         return query.filter(name=value.strip())
@@ -152,4 +176,11 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         return query.filter(from_created_at=value)
 
     def filter_created_to(self, query, name, value):
-        return query.filter(to_created_at=value)
+        return query.filter(to_created_at=end_of_minute(value))
+
+
+def end_of_minute(moment: datetime) -> datetime:
+    """ "Created to 14:30" includes 14:30:59: the picker only offers whole minutes."""
+    if moment.second or moment.microsecond:
+        return moment
+    return moment + timedelta(seconds=59, microseconds=999_000)

@@ -68,8 +68,9 @@ def country_name(number: phonenumbers.PhoneNumber) -> str:
     name = geocoder.country_name_for_number(number, "en")
     if name:
         return name
-    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.TOLL_FREE:
-        return "Toll-free"
     names = LOCALE_DATA.get(phonenumbers.region_code_for_number(number) or "", {})
     name = names.get("en", "")
-    return names.get(name[1:], "") if name.startswith("*") else name
+    name = names.get(name[1:], "") if name.startswith("*") else name
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.TOLL_FREE:
+        return f"{name}, toll-free" if name else "Toll-free"
+    return name

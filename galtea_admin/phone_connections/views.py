@@ -15,8 +15,8 @@ from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaReject
 from galtea_admin.galtea.phone_connections import get_phone_connection
 from galtea_admin.galtea.products import cached_products
 from galtea_admin.galtea.voices import available_voices
-from galtea_admin.lists.chips import filter_chips, url_keeping
-from galtea_admin.lists.controls import LIST_CONTROLS, PAGE_SIZES, without_empty_params
+from galtea_admin.lists.chips import filter_chips
+from galtea_admin.lists.controls import PAGE_SIZES, without_empty_params
 from galtea_admin.phone_connections import editing, phone_numbers
 from galtea_admin.phone_connections.forms import CreateForm, EditForm
 from galtea_admin.phone_connections.languages import COMMON_LANGUAGE_CODES
@@ -46,7 +46,7 @@ def phone_connection_list(request):
         "table": listing.table,
         "chips": filter_chips(listing.filterset, request.GET),
         "page_sizes": PAGE_SIZES,
-        "clear_url": url_keeping(request.GET, LIST_CONTROLS),
+        "clear_url": listing.controls.clear_url(),
         "kept_controls": listing.controls.kept(),
         "here_query": urlencode({"next": request.get_full_path()}),
     }
