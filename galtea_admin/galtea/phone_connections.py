@@ -145,6 +145,22 @@ def list_phone_connections(
         raise
 
 
+def iterate_phone_connections(
+    query: PhoneConnectionQuery, *, chunk_size: int = contract.MAX_LIMIT, client=None
+):
+    """Every phone connection matching `query`, fetched `chunk_size` at a time (lazily).
+
+    Memory stays flat however many rows match: only one chunk is held at once.
+    """
+    offset = 0
+    while True:
+        chunk = list_phone_connections(query, offset=offset, limit=chunk_size, client=client)
+        yield from chunk
+        if len(chunk) < chunk_size:
+            return
+        offset += chunk_size
+
+
 def connection_path(connection_id: str) -> str:
     """The API path of one connection. Ids of dots only would be resolved away by URL
     normalisation (`/phoneConnections/..` is `/`), so they cannot name a connection."""

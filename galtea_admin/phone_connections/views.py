@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from galtea_admin.accounts import roles
 from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaRejected
-from galtea_admin.galtea.phone_connections import get_phone_connection
+from galtea_admin.galtea.phone_connections import PhoneConnectionsNotFound, get_phone_connection
 from galtea_admin.galtea.products import cached_products
 from galtea_admin.galtea.voices import available_voices
 from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.controls import PAGE_SIZES, without_empty_params
-from galtea_admin.phone_connections import editing, phone_numbers
+from galtea_admin.phone_connections import editing, export, phone_numbers
+from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.forms import CreateForm, EditForm
 from galtea_admin.phone_connections.languages import COMMON_LANGUAGE_CODES
 from galtea_admin.phone_connections.listing import build_list_page
@@ -49,9 +50,38 @@ def phone_connection_list(request):
         "clear_url": listing.controls.clear_url(),
         "kept_controls": listing.controls.kept(),
         "here_query": urlencode({"next": request.get_full_path()}),
+        "export_query": query_without(request.GET, ("page", "per_page")),
     }
     status = 200 if listing.is_valid else 400
     return render(request, "phone_connections/list.html", context, status=status)
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", export.csv_stream),
+    "json": ("application/json; charset=utf-8", export.json_stream),
+}
+
+
+@require_GET
+@permission_required(roles.VIEW, raise_exception=True)
+def phone_connection_export(request, extension: str):
+    """The list as filtered and sorted, every page of it, streamed as CSV or JSON."""
+    products = cached_products()
+    query = export.export_query(request.GET, products)
+    back_to_list = f"{list_url()}?{request.GET.urlencode()}"
+    if query is None:
+        messages.error(request, "Fix the filters before exporting.")
+        return redirect(back_to_list)
+    try:
+        rows = export.export_rows(query, products)
+    except PhoneConnectionsNotFound:
+        return redirect(back_to_list)
+    content_type, stream = EXPORT_FORMATS[extension]
+    response = StreamingHttpResponse(stream(rows), content_type=content_type)
+    chips = filter_chips(PhoneConnectionFilter(request.GET, products=products), request.GET)
+    filename = export.export_filename(chips, extension)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_GET
@@ -89,6 +119,14 @@ def check_phone_number(request):
 
 def failure_message(error: GalteaError) -> str:
     return f"Nothing was saved. {error.title}: {error.message} What you typed is still here."
+
+
+def query_without(params, keys) -> str:
+    """`?query` of `params` without `keys` ("" when nothing is left)."""
+    kept = params.copy()
+    for key in keys:
+        kept.pop(key, None)
+    return f"?{kept.urlencode()}" if kept else ""
 
 
 def conflict_rows(form, conflict) -> list[tuple[str, str]]:

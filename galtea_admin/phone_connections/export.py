@@ -1,0 +1,142 @@
+"""Export the list as it is filtered and sorted, all pages of it, as CSV or JSON (streamed).
+
+The rows are fetched from the API in chunks while the file is being sent, so memory stays
+flat however many rows match. If Galtea fails halfway, the file ends with an explicit error
+instead of stopping short silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from itertools import chain
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.text import slugify
+
+from galtea_admin.galtea import contract
+from galtea_admin.galtea.errors import GalteaError
+from galtea_admin.galtea.phone_connections import (
+    PhoneConnection,
+    PhoneConnectionQuery,
+    iterate_phone_connections,
+)
+from galtea_admin.galtea.products import Product
+from galtea_admin.lists.chips import Chip
+from galtea_admin.lists.controls import ListControlsForm
+from galtea_admin.lists.remote_tables import RemoteTableData
+from galtea_admin.phone_connections.filters import PhoneConnectionFilter
+from galtea_admin.phone_connections.listing import DEFAULT_SORT
+from galtea_admin.phone_connections.tables import PhoneConnectionTable
+
+COLUMNS = (
+    "id",
+    "name",
+    "product_id",
+    "product_name",
+    "phone_number",
+    "voice",
+    "language_code",
+    "agent_speaks_first",
+    "created_at",
+    "user_id",
+)
+# Spreadsheets run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A bare E.164 number cannot hold a formula: it is exported as it is.
+E164 = re.compile(r"\+[1-9]\d{6,14}")
+MAX_FILENAME_FILTERS = 80
+
+
+def export_query(params: QueryDict, products: list[Product]) -> PhoneConnectionQuery | None:
+    """The list's filters and sort as one API query; None when the filters are not valid."""
+    filterset = PhoneConnectionFilter(params or None, products=products)
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    controls = ListControlsForm(params, table_class=PhoneConnectionTable, default_sort=DEFAULT_SORT)
+    data = RemoteTableData(fetch=None)
+    table = PhoneConnectionTable(data, products=products, voices=[])
+    table.order_by = controls.chosen_sort
+    return filterset.qs.order_by(*data.api_order)
+
+
+def export_rows(query: PhoneConnectionQuery, products: list[Product]) -> Iterator[dict]:
+    """The rows to export as plain values, fetched lazily (the first chunk eagerly, so that
+    a failure before anything was sent becomes an error page instead of a broken file)."""
+    names = {product.id: product.name for product in products}
+    connections = iterate_phone_connections(query)
+    first = next(connections, None)
+    rows = chain([first] if first else [], connections)
+    return (row_values(connection, names) for connection in rows)
+
+
+def row_values(connection: PhoneConnection, product_names: dict[str, str]) -> dict:
+    return {
+        "id": connection.id,
+        "name": connection.name,
+        "product_id": connection.product_id,
+        "product_name": product_names.get(connection.product_id, ""),
+        "phone_number": connection.phone_number,
+        "voice": connection.voice,
+        "language_code": connection.language_code,
+        "agent_speaks_first": connection.agent_speaks_first,
+        "created_at": contract.format_datetime(connection.created_at),
+        "user_id": connection.user_id,
+    }
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not E164.fullmatch(text):
+        return "'" + text
+    return text
+
+
+class _Line:
+    """A file-like object that hands back what csv.writer writes to it."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_stream(rows: Iterable[dict]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield writer.writerow(COLUMNS)
+    count = 0
+    try:
+        for row in rows:
+            yield writer.writerow([safe_cell(row[column]) for column in COLUMNS])
+            count += 1
+    except GalteaError as error:
+        yield writer.writerow([f"ERROR: the export stopped after {count} rows: {error.message}"])
+
+
+def json_stream(rows: Iterable[dict]) -> Iterator[str]:
+    yield '{"phoneConnections": ['
+    count = 0
+    try:
+        for row in rows:
+            yield ("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False)
+            count += 1
+    except GalteaError as error:
+        message = f"the export stopped after {count} rows: {error.message}"
+        yield "\n], " + f'"complete": false, "error": {json.dumps(message)}, "count": {count}}}\n'
+        return
+    yield f'\n], "complete": true, "count": {count}}}\n'
+
+
+def export_filename(chips: list[Chip], extension: str) -> str:
+    """e.g. phone-connections_product-acme_name-contains-support_2026-11-25.csv"""
+    described = "_".join(slugify(f"{chip.label} {chip.value}") for chip in chips)
+    described = described[:MAX_FILENAME_FILTERS].strip("-_")
+    day = timezone.localdate().isoformat()
+    parts = ["phone-connections", described, day] if described else ["phone-connections", day]
+    return "_".join(parts) + f".{extension}"
