@@ -56,6 +56,9 @@ def empty_cache():
 def user_with_role(django_user_model, username: str, role: str | None):
     from django.contrib.auth.models import Group
 
+    from galtea_admin.accounts.roles import ensure_roles
+
+    ensure_roles()
     user = django_user_model.objects.create_user(
         username=username, password="a-long-test-password", first_name=username.title()
     )

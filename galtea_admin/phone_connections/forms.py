@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 
 from django import forms
@@ -21,7 +22,7 @@ SPEAKS_FIRST_CHOICES = [
 EDITABLE_FIELDS = tuple(UPDATABLE_FIELDS)
 # Words in an API rejection message that point at a field (first match wins).
 REJECTION_HINTS = (
-    ("phone", "phone_number"),
+    ("phonenumber", "phone_number"),
     ("voice", "voice"),
     ("language", "language_code"),
     ("agentspeaksfirst", "agent_speaks_first"),
@@ -148,7 +149,13 @@ class EditForm(PhoneConnectionForm):
 
     def changes(self) -> dict[str, object]:
         """The fields the person changed compared to when the form was opened."""
-        original = self.cleaned_data["original"]
+        original = dict(self.cleaned_data["original"])
+        if original.get("language_code"):
+            # The API keeps codes as they were sent ("en-us"); the form writes "en-US".
+            with contextlib.suppress(languages.InvalidLanguageCode):
+                original["language_code"] = languages.normalise_language_code(
+                    original["language_code"]
+                )
         return {
             field: value for field, value in self.values().items() if value != original.get(field)
         }

@@ -10,7 +10,11 @@ MAX_NEXT_LENGTH = 4000
 
 def safe_next(request) -> str | None:
     """The `next` of the request (form or URL) if it is a path on this site, else None."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
+    return safe_target(request, request.POST.get("next") or request.GET.get("next") or "")
+
+
+def safe_target(request, target: str) -> str | None:
+    """`target` if it is a path on this site, else None."""
     if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
         return None
     if not url_has_allowed_host_and_scheme(

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from galtea_admin.accounts import roles
 from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaRejected
 from galtea_admin.galtea.phone_connections import PhoneConnectionsNotFound, get_phone_connection
-from galtea_admin.galtea.products import cached_products
+from galtea_admin.galtea.products import Product, cached_products
 from galtea_admin.galtea.voices import available_voices
 from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.controls import PAGE_SIZES, without_empty_params
-from galtea_admin.phone_connections import editing, export, phone_numbers
+from galtea_admin.phone_connections import bulk, editing, export, phone_numbers
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.forms import CreateForm, EditForm
 from galtea_admin.phone_connections.languages import COMMON_LANGUAGE_CODES
 from galtea_admin.phone_connections.listing import build_list_page
-from galtea_admin.phone_connections.navigation import detail_url, list_url, safe_next
+from galtea_admin.phone_connections.navigation import detail_url, list_url, safe_next, safe_target
 from galtea_admin.phone_connections.tables import describe_value, speaker_label, voice_label
 
 HISTORY_LENGTH = 50
@@ -149,8 +153,23 @@ def render_form(request, form, *, connection=None, status=200, conflict=None):
         "language_codes": COMMON_LANGUAGE_CODES,
         "normalised_number": form.normalised_number_note() if form.is_bound else None,
         "conflict_rows": conflict_rows(form, conflict) if conflict else (),
+        "hidden_errors": [error for field in form.hidden_fields() for error in field.errors],
+        "is_edit": isinstance(form, EditForm),
     }
     return render(request, "phone_connections/form.html", context, status=status)
+
+
+def form_lookups(request):
+    """(products, voices, error) for a form. When Galtea cannot list products while a form
+    is being saved, the posted product stands in so that the form and its values survive."""
+    try:
+        return cached_products(), available_voices(), None
+    except GalteaError as error:
+        if request.method != "POST":
+            raise
+        posted = request.POST.get("product", "")
+        stand_in = [Product(posted, posted, None, timezone.now())] if posted else []
+        return stand_in, available_voices(), error
 
 
 def after_save(request, connection):
@@ -167,13 +186,17 @@ def after_save(request, connection):
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.ADD, raise_exception=True)
 def phone_connection_create(request):
-    products, voices = cached_products(), available_voices()
+    products, voices, lookup_error = form_lookups(request)
     names = {product.id: product.name for product in products}
     if request.method == "GET":
         initial = {key: request.GET[key] for key in ("product", "voice") if key in request.GET}
         form = CreateForm(initial=initial, products=products, voices=voices)
         return render_form(request, form)
     form = CreateForm(request.POST, products=products, voices=voices)
+    if lookup_error:
+        form.is_valid()
+        form.add_error(None, failure_message(lookup_error))
+        return render_form(request, form, status=lookup_error.status)
     if not form.is_valid():
         return render_form(request, form, status=400)
     product_id = form.cleaned_data["product"]
@@ -204,7 +227,7 @@ def phone_connection_create(request):
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.CHANGE, raise_exception=True)
 def phone_connection_update(request, connection_id: str):
-    products, voices = cached_products(), available_voices()
+    products, voices, _ = form_lookups(request)
     names = {product.id: product.name for product in products}
     if request.method == "GET":
         connection = get_phone_connection(connection_id)
@@ -276,6 +299,33 @@ def phone_connection_delete(request, connection_id: str):
         messages.info(request, f"“{connection.name}” had already been deleted.")
     else:
         messages.success(request, f"Deleted “{connection.name}” ({connection.phone_number}).")
-    gone_page = detail_url(connection.id)
-    back = next_url if next_url and not next_url.startswith(gone_page) else list_url()
-    return redirect(back)
+    if next_url and next_url.startswith(detail_url(connection.id)):
+        # Came from the deleted connection's page: go where that page came from.
+        next_url = safe_target(request, QueryDict(urlsplit(next_url).query).get("next", ""))
+    return redirect(next_url or list_url())
+
+
+@require_POST
+@permission_required(roles.BULK, raise_exception=True)
+def phone_connection_bulk_delete(request):
+    """Step 1 (no `confirm`): list what would be deleted. Step 2: delete each one."""
+    next_url = safe_next(request) or list_url()
+    try:
+        ids = bulk.selected_ids(request.POST.getlist("ids"))
+    except bulk.BadSelection as problem:
+        messages.error(request, str(problem))
+        return redirect(next_url)
+    products = {product.id: product for product in cached_products()}
+    if request.POST.get("confirm") != "yes":
+        lookup = bulk.look_up(ids)
+        rows = [(found, products.get(found.product_id)) for found in lookup.found]
+        context = {"lookup": lookup, "rows": rows, "next_url": next_url}
+        return render(request, "phone_connections/bulk_delete.html", context)
+    names = {product_id: product.name for product_id, product in products.items()}
+    outcome = bulk.delete_all(request.user, ids, names)
+    if outcome.deleted:
+        count = len(outcome.deleted)
+        messages.success(request, f"Deleted {count} phone connection{pluralize(count)}.")
+    for what, why in outcome.failed:
+        messages.error(request, f"Could not delete {what}: {why}.")
+    return redirect(next_url)

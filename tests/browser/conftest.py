@@ -46,6 +46,9 @@ def admin_site(live_server, settings, browser_emulator, django_user_model):
     settings.GALTEA_API_KEY = browser_emulator.api_key
     from django.contrib.auth.models import Group
 
+    from galtea_admin.accounts.roles import ensure_roles
+
+    ensure_roles()
     for username, role in (("ops", "Viewer"), ("editor", "Editor")):
         user = django_user_model.objects.create_user(username=username, password=PASSWORD)
         user.groups.add(Group.objects.get(name=role))

@@ -2,49 +2,17 @@
 
 from django.db import migrations
 
-ROLES = {
-    "Viewer": [
-        ("phone_connections", "view_phone_connections"),
-        ("audit", "view_changerecord"),
-    ],
-    "Editor": [
-        ("phone_connections", "view_phone_connections"),
-        ("phone_connections", "add_phone_connections"),
-        ("phone_connections", "change_phone_connections"),
-        ("audit", "view_changerecord"),
-    ],
-    "Manager": [
-        ("phone_connections", "view_phone_connections"),
-        ("phone_connections", "add_phone_connections"),
-        ("phone_connections", "change_phone_connections"),
-        ("phone_connections", "delete_phone_connections"),
-        ("phone_connections", "bulk_phone_connections"),
-        ("audit", "view_changerecord"),
-    ],
-}
+ROLE_NAMES = ("Viewer", "Editor", "Manager")
 
 
 def create_roles(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from galtea_admin.accounts.roles import ensure_roles
 
-    # Permissions are normally created after all migrations; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, permissions in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        group.permissions.set(
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in permissions
-        )
+    ensure_roles(apps)
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_NAMES).delete()
 
 
 class Migration(migrations.Migration):
