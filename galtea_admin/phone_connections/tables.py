@@ -51,6 +51,19 @@ def render_moment(value) -> str:
 
 
 class PhoneConnectionTable(tables.Table):
+    select = tables.CheckBoxColumn(
+        accessor="id",
+        attrs={
+            "input": {
+                "name": "ids",
+                "form": "bulk-form",
+                "aria-label": lambda record: f"Select {record.name}",
+            },
+            "th__input": {"data-select-all": "ids", "aria-label": "Select all on this page"},
+            "td": {"class": "cell-select"},
+            "th": {"class": "cell-select"},
+        },
+    )
     name = tables.Column(attrs={"td": {"class": "cell-name"}}, **sorted_by("name"))
     product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
     phone = tables.Column(
@@ -82,8 +95,13 @@ class PhoneConnectionTable(tables.Table):
     def __init__(self, data, *, products, voices, user=None, here: str = "", **kwargs):
         self.can_change = bool(user and user.has_perm(roles.CHANGE))
         self.can_delete = bool(user and user.has_perm(roles.DELETE))
+        self.can_bulk = bool(user and user.has_perm(roles.BULK))
+        exclude = []
         if not (self.can_change or self.can_delete):
-            kwargs["exclude"] = ("actions",)
+            exclude.append("actions")
+        if not self.can_bulk:
+            exclude.append("select")
+        kwargs["exclude"] = exclude
         super().__init__(data, **kwargs)
         self.product_names = {product.id: product.name for product in products}
         self.voices = voices

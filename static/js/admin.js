@@ -43,6 +43,33 @@
     setTimeout(function () { form.dataset.submitting = "false"; }, 10000);
   });
 
+  // Row selection: the header box ticks every row of the page; the bar counts them.
+  function updateSelectionCount(name) {
+    var boxes = document.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
+    var ticked = Array.prototype.filter.call(boxes, function (box) { return box.checked; }).length;
+    var count = document.querySelector("[data-selection-count]");
+    if (count) {
+      count.textContent = ticked ? ticked + " selected" : "Tick rows to act on several at once.";
+    }
+    var all = document.querySelector('[data-select-all="' + name + '"]');
+    if (all) {
+      all.checked = ticked > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    }
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    var group = target.getAttribute("data-select-all");
+    if (group) {
+      document.querySelectorAll('input[type="checkbox"][name="' + group + '"]').forEach(
+        function (box) { box.checked = target.checked; }
+      );
+      updateSelectionCount(group);
+    } else if (target.type === "checkbox" && target.name === "ids") {
+      updateSelectionCount("ids");
+    }
+  });
+
   // The phone number field says what the number will be saved as, while typing.
   var preview = document.getElementById("number-preview");
   var numberInput = document.getElementById("id_phone_number");
