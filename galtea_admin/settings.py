@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "galtea_admin.accounts",
     "galtea_admin.phone_connections",
     "galtea_admin.audit",
+    "galtea_admin.preferences",
     "galtea_admin.emulator",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("phone-connections/", include("galtea_admin.phone_connections.urls")),
     path("activity/", include("galtea_admin.audit.urls")),
+    path("preferences/", include("galtea_admin.preferences.urls")),
     path("django-admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]

@@ -66,6 +66,7 @@ def build_list_page(
     voices: list[Voice],
     user=None,
     here: str = "",
+    columns: list[str] | None = None,
 ) -> ListPage:
     """Validate the URL's parameters and fetch the one page they describe."""
     filterset = PhoneConnectionFilter(params or None, products=products)
@@ -78,7 +79,12 @@ def build_list_page(
         )
 
     table = PhoneConnectionTable(
-        RemoteTableData(fetch), products=products, voices=voices, user=user, here=here
+        RemoteTableData(fetch),
+        products=products,
+        voices=voices,
+        user=user,
+        here=here,
+        columns=columns,
     )
     table.order_by = controls.chosen_sort
     listing = ListPage(filterset, controls, table)

@@ -92,7 +92,13 @@ class PhoneConnectionTable(tables.Table):
         attrs = {"class": "data-table"}
         empty_text = "No phone connections match these filters."
 
-    def __init__(self, data, *, products, voices, user=None, here: str = "", **kwargs):
+    # Always shown, in place; every other column can be hidden or moved by each person.
+    FIXED_COLUMNS = ("select", "name", "actions")
+
+    def __init__(
+        self, data, *, products, voices, user=None, here: str = "", columns=None, **kwargs
+    ):
+        """`columns`: the other columns to show, in order (default: all, as declared)."""
         self.can_change = bool(user and user.has_perm(roles.CHANGE))
         self.can_delete = bool(user and user.has_perm(roles.DELETE))
         self.can_bulk = bool(user and user.has_perm(roles.BULK))
@@ -101,6 +107,10 @@ class PhoneConnectionTable(tables.Table):
             exclude.append("actions")
         if not self.can_bulk:
             exclude.append("select")
+        if columns is not None:
+            movable = [name for name in self.base_columns if name not in self.FIXED_COLUMNS]
+            exclude += [name for name in movable if name not in columns]
+            kwargs["sequence"] = ("select", "name", *columns, "actions")
         kwargs["exclude"] = exclude
         super().__init__(data, **kwargs)
         self.product_names = {product.id: product.name for product in products}

@@ -27,9 +27,17 @@ from galtea_admin.phone_connections.forms import CreateForm, EditForm
 from galtea_admin.phone_connections.languages import COMMON_LANGUAGE_CODES
 from galtea_admin.phone_connections.listing import build_list_page
 from galtea_admin.phone_connections.navigation import detail_url, list_url, safe_next, safe_target
-from galtea_admin.phone_connections.tables import describe_value, speaker_label, voice_label
+from galtea_admin.phone_connections.tables import (
+    PhoneConnectionTable,
+    describe_value,
+    speaker_label,
+    voice_label,
+)
+from galtea_admin.preferences.columns import chosen_columns, column_choices, configurable_columns
+from galtea_admin.preferences.saved_views import saved_query, visible_views
 
 HISTORY_LENGTH = 50
+LIST_NAME = "phone_connections"
 
 
 @require_GET
@@ -38,12 +46,14 @@ def phone_connection_list(request):
     clean_url = without_empty_params(request)
     if clean_url:
         return redirect(clean_url)
+    columns = configurable_columns(PhoneConnectionTable, PhoneConnectionTable.FIXED_COLUMNS)
     listing = build_list_page(
         request.GET,
         products=cached_products(),
         voices=available_voices(),
         user=request.user,
         here=request.get_full_path(),
+        columns=chosen_columns(request.user, LIST_NAME, list(columns)),
     )
     context = {
         "listing": listing,
@@ -55,6 +65,11 @@ def phone_connection_list(request):
         "kept_controls": listing.controls.kept(),
         "here_query": urlencode({"next": request.get_full_path()}),
         "export_query": query_without(request.GET, ("page", "per_page")),
+        "list_name": LIST_NAME,
+        "query": request.GET.urlencode(),
+        "saved_views": visible_views(request.user, LIST_NAME),
+        "current_view_query": saved_query(request.GET.urlencode()),
+        "column_choices": column_choices(request.user, LIST_NAME, columns),
     }
     status = 200 if listing.is_valid else 400
     return render(request, "phone_connections/list.html", context, status=status)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PreferencesConfig(AppConfig):
+    name = "galtea_admin.preferences"
+    verbose_name = "Saved views and table settings"

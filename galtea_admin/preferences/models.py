@@ -1,0 +1,50 @@
+"""What people keep for themselves (or share): saved list views and column choices."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class SavedView(models.Model):
+    """A list URL saved under a name: its filters, sort and page size."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField(max_length=50, default="phone_connections")
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=4000, blank=True)
+    shared = models.BooleanField(
+        default=False, help_text="Visible to everyone who can see the list."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "list_name", "name"], name="unique_saved_view_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TableConfig(models.Model):
+    """A person's choice of columns, in order, for one table."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="table_configs"
+    )
+    table = models.CharField(max_length=50)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "table"], name="unique_table_config")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.table}"

@@ -1,0 +1,80 @@
+"""Saving and removing list views; choosing a table's columns."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from galtea_admin.accounts import roles
+from galtea_admin.phone_connections.tables import PhoneConnectionTable
+from galtea_admin.preferences import columns as column_settings
+from galtea_admin.preferences.forms import SavedViewForm
+from galtea_admin.preferences.models import SavedView
+from galtea_admin.preferences.saved_views import saved_query
+
+# The lists that have saved views and configurable columns: their page and table.
+LISTS = {"phone_connections": ("phone_connections:list", PhoneConnectionTable)}
+MOVES = {"up": -1, "down": 1}
+
+
+def list_page(list_name: str, query: str = "") -> str:
+    url = reverse(LISTS[list_name][0])
+    return f"{url}?{query}" if query else url
+
+
+@require_POST
+@permission_required(roles.VIEW, raise_exception=True)
+def saved_view_create(request, list_name: str):
+    if list_name not in LISTS:
+        raise PermissionDenied
+    data = request.POST.copy()
+    data["query"] = saved_query(data.get("query", ""))
+    form = SavedViewForm(data, owner=request.user, list_name=list_name)
+    if form.is_valid():
+        view = form.save()
+        shared = " and shared it with the team" if view.shared else ""
+        messages.success(request, f"Saved this view as “{view.name}”{shared}.")
+        return redirect(list_page(list_name, view.query))
+    problems = " ".join(error for errors in form.errors.values() for error in errors)
+    typed = data.get("name", "").strip()
+    messages.error(request, f"The view “{typed}” was not saved: {problems}")
+    return redirect(list_page(list_name, data["query"]))
+
+
+@require_POST
+@permission_required(roles.VIEW, raise_exception=True)
+def saved_view_delete(request, view_id: int):
+    view = get_object_or_404(SavedView, pk=view_id)
+    if view.owner_id != request.user.id and not request.user.is_superuser:
+        raise PermissionDenied
+    view.delete()
+    messages.success(request, f"Removed the saved view “{view.name}”.")
+    return redirect(list_page(view.list_name, request.POST.get("query", "")))
+
+
+@require_POST
+@permission_required(roles.VIEW, raise_exception=True)
+def table_columns(request, list_name: str):
+    """Show, hide, move or reset the columns of a list, for the signed-in person."""
+    if list_name not in LISTS:
+        raise PermissionDenied
+    table_class = LISTS[list_name][1]
+    back = list_page(list_name, request.POST.get("query", ""))
+    if "reset" in request.POST:
+        column_settings.reset_columns(request.user, list_name)
+        messages.success(request, "Columns reset to the default.")
+        return redirect(back)
+    available = column_settings.configurable_columns(table_class, table_class.FIXED_COLUMNS)
+    order = [name for name in request.POST.getlist("order") if name in available]
+    order += [name for name in available if name not in order]
+    shown = [name for name in order if name in request.POST.getlist("show")]
+    name, _, direction = request.POST.get("move", "").partition(":")
+    if direction in MOVES:
+        order = column_settings.move(order, name, MOVES[direction])
+        shown = [column for column in order if column in shown]
+    column_settings.save_columns(request.user, list_name, shown)
+    return redirect(back)
