@@ -260,12 +260,16 @@ class ListPage(Page):
         return self.doc.one("form", id="filter-form")
 
     def controls(self, name: str) -> list[Element]:
+        """The visible controls of the filter form named `name` (inside it, or tied to it
+        with `form="filter-form"`); other forms on the page may reuse a name."""
+        inside = {id(el) for el in self.filter_form.iter()}
         return [
             el
             for el in self.doc.iter()
             if el.tag in ("input", "textarea", "select")
             and el.attrs.get("name") == name
             and el.attrs.get("type") != "hidden"
+            and (id(el) in inside or el.attrs.get("form") == "filter-form")
         ]
 
     def value(self, name: str):
