@@ -150,6 +150,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_number("DJANGO_SESSION_SECONDS", 8 * 3600, int)
+# Sign-in throttling: this many failures for one name from one address lock it out.
+LOGIN_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, int)
+LOGIN_LOCKOUT_SECONDS = env_number("LOGIN_LOCKOUT_SECONDS", 15 * 60, int)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")

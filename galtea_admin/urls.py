@@ -8,6 +8,8 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from galtea_admin.accounts.views import SignInView
+
 
 @login_not_required
 def favicon(request):
@@ -17,11 +19,7 @@ def favicon(request):
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="phone_connections:list"), name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("phone-connections/", include("galtea_admin.phone_connections.urls")),
     path("activity/", include("galtea_admin.audit.urls")),

@@ -6,13 +6,25 @@ import os
 
 import pytest
 
-from tests.emulator_process import RunningEmulator, start_emulator
+from tests.emulator_process import TEST_API_KEY, RunningEmulator, start_emulator
+from tests.key_leaks import collecting
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django's database guard
 # would otherwise refuse the ORM calls that live-server tests make.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SEEDED_ROWS = 120
+
+
+@pytest.fixture(scope="session", autouse=True)
+def api_key_never_leaks():
+    """Every page, redirect, error page, export and log line of the whole run is collected;
+    at the end, none may contain the API key the admin used."""
+    with collecting() as collected:
+        yield collected
+    leaks = collected.containing(TEST_API_KEY)
+    assert not leaks, f"the API key appeared in: {leaks[:10]}"
+    assert collected.texts, "nothing was collected: the leak check would prove nothing"
 
 
 @pytest.fixture(scope="session")

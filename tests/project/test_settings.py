@@ -106,3 +106,27 @@ def test_createsuperuser_noinput_uses_the_environment_password(tmp_path):
         [sys.executable, "-c", check], cwd=REPO_ROOT, env=env, capture_output=True, text=True
     )
     assert out.stdout.strip() == "True", out.stderr
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="k" * 30 + "-production-like-secret-9876543210",
+        GALTEA_API_KEY="gsk_x",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_sends_the_security_headers(client, settings):
+    response = client.get("/accounts/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy

@@ -83,3 +83,51 @@ def test_django_admin_is_reachable_for_superusers(client, django_user_model):
     boss = django_user_model.objects.create_superuser("boss", "b@example.com", "pw-long-enough")
     client.force_login(boss)
     assert client.get("/django-admin/").status_code == 200
+
+
+def test_repeated_failures_lock_the_name_out_for_a_while(client, operator, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    wrong = {"username": "ana", "password": "wrong-password"}
+    for _ in range(3):
+        assert client.post(reverse("login"), wrong).status_code == 200
+    locked = client.post(reverse("login"), {"username": "ana", "password": "a-long-test-password"})
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_sign_in_clears_earlier_failures(client, operator, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    wrong = {"username": "ana", "password": "wrong-password"}
+    right = {"username": "ana", "password": "a-long-test-password"}
+    for _ in range(2):
+        client.post(reverse("login"), wrong)
+    assert client.post(reverse("login"), right).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(2):
+        client.post(reverse("login"), wrong)
+    assert client.post(reverse("login"), right).status_code == 302
+
+
+def test_other_names_are_not_locked_out_by_one_name(client, operator, django_user_model, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    django_user_model.objects.create_user(username="bo", password="another-long-password")
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "ana", "password": "nope"})
+    response = client.post(
+        reverse("login"), {"username": "bo", "password": "another-long-password"}
+    )
+    assert response.status_code == 302
+
+
+def test_sessions_expire(settings):
+    assert 0 < settings.SESSION_COOKIE_AGE <= 24 * 3600
+
+
+def test_weak_passwords_are_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("password", "12345678", "ana"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
