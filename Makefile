@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# The tests that touch the admin's own database (auth, audit, roles, saved views, columns),
+# run a second time against PostgreSQL.
+POSTGRES_TESTS := tests/project/test_sign_in.py tests/editing/test_audit.py \
+	tests/editing/test_roles.py tests/batch/test_saved_views.py tests/batch/test_columns.py
 
 .PHONY: demo serve test lint format chromium venv clean
 
@@ -47,6 +51,8 @@ test: $(DEV) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+	@echo "Database tests again, on PostgreSQL:"
+	bin/with-postgres $(BIN)/pytest -q $(POSTGRES_TESTS)
 
 lint: $(DEV)
 	$(BIN)/ruff check .

@@ -131,3 +131,13 @@ def test_weak_passwords_are_refused():
     for weak in ("password", "12345678", "ana"):
         with pytest.raises(ValidationError):
             validate_password(weak)
+
+
+def test_the_tests_use_the_configured_database():
+    """`make test` runs the database tests on SQLite and again on PostgreSQL."""
+    import os
+
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    assert connection.vendor == ("postgresql" if url.startswith("postgres") else "sqlite")
