@@ -6,8 +6,8 @@ import re
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import geocoder
-from phonenumbers.geodata.locale import LOCALE_DATA
+
+from galtea_admin.phone_connections.country_names import COUNTRY_NAMES
 
 # What people put around digits: spaces, dashes, dots, brackets, slashes.
 DECORATION = re.compile(r"[\s\-().\/]")
@@ -64,13 +64,17 @@ def describe(e164: str) -> tuple[str, str]:
 
 
 def country_name(number: phonenumbers.PhoneNumber) -> str:
-    """The country's English name; "Toll-free" or the main country for shared codes."""
-    name = geocoder.country_name_for_number(number, "en")
-    if name:
-        return name
-    names = LOCALE_DATA.get(phonenumbers.region_code_for_number(number) or "", {})
-    name = names.get("en", "")
-    name = names.get(name[1:], "") if name.startswith("*") else name
+    """The country's English name (the main one for codes shared by several, like +1),
+    with ", toll-free" for toll-free numbers."""
+    regions = phonenumbers.region_codes_for_country_code(number.country_code)
+    valid = [r for r in regions if phonenumbers.is_valid_number_for_region(number, r)]
+    if len(regions) == 1:
+        region = regions[0]
+    elif len(valid) == 1:
+        region = valid[0]
+    else:
+        region = phonenumbers.region_code_for_number(number) or ""
+    name = COUNTRY_NAMES.get(region, "")
     if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.TOLL_FREE:
         return f"{name}, toll-free" if name else "Toll-free"
     return name
