@@ -45,17 +45,18 @@ class Lookup:
 
 
 def look_up(ids: list[str]) -> Lookup:
-    """The connections with these ids, in one request (two when some have gone)."""
-    try:
-        found = list_phone_connections(PhoneConnectionQuery(ids=tuple(ids)), limit=len(ids))
-        return Lookup(found, [])
-    except PhoneConnectionsNotFound as error:
-        missing = error.missing_ids
-    remaining = tuple(i for i in ids if i not in missing)
-    found = []
-    if remaining:
-        found = list_phone_connections(PhoneConnectionQuery(ids=remaining), limit=len(remaining))
-    return Lookup(found, missing)
+    """The connections with these ids: one request, and one more each time the API names
+    ids that are gone (it may not name them all at once)."""
+    remaining, missing = list(ids), []
+    while remaining:
+        query = PhoneConnectionQuery(ids=tuple(remaining))
+        try:
+            return Lookup(list_phone_connections(query, limit=len(remaining)), missing)
+        except PhoneConnectionsNotFound as error:
+            gone = [i for i in remaining if i in error.missing_ids] or remaining
+            missing += gone
+            remaining = [i for i in remaining if i not in gone]
+    return Lookup([], missing)
 
 
 @dataclass

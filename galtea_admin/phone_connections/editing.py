@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from galtea_admin.audit import recording
 from galtea_admin.galtea import phone_connections as service
+from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaTimeout, GalteaUnavailable
 from galtea_admin.galtea.phone_connections import PhoneConnection
 from galtea_admin.phone_connections.models import CreateSubmission
 
@@ -65,5 +66,21 @@ def update(user, before: PhoneConnection, changes: dict, *, product_name: str):
 
 
 def delete(user, connection: PhoneConnection, *, product_name: str) -> None:
-    service.delete_phone_connection(connection.id)
+    """Delete and record it. When the answer was lost (timeout, dropped connection), ask
+    whether the connection is gone: if it is, the deletion happened and is recorded."""
+    try:
+        service.delete_phone_connection(connection.id)
+    except (GalteaTimeout, GalteaUnavailable):
+        if still_exists(connection.id):
+            raise
     recording.record_delete(user, connection, product_name=product_name)
+
+
+def still_exists(connection_id: str) -> bool:
+    try:
+        service.get_phone_connection(connection_id)
+    except GalteaNotFound:
+        return False
+    except GalteaError:
+        return True  # cannot tell: report the original failure
+    return True

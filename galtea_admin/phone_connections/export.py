@@ -116,7 +116,9 @@ def csv_stream(rows: Iterable[dict]) -> Iterator[str]:
             yield writer.writerow([safe_cell(row[column]) for column in COLUMNS])
             count += 1
     except GalteaError as error:
-        yield writer.writerow([f"ERROR: the export stopped after {count} rows: {error.message}"])
+        # Written as is (not as a quoted cell), so that the last line starts with ERROR.
+        reason = " ".join(error.message.split())
+        yield f"ERROR: the export stopped after {count} rows: {reason}\r\n"
 
 
 def json_stream(rows: Iterable[dict]) -> Iterator[str]:

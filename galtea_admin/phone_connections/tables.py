@@ -107,12 +107,16 @@ class PhoneConnectionTable(tables.Table):
             exclude.append("actions")
         if not self.can_bulk:
             exclude.append("select")
+        hidden = []
         if columns is not None:
             movable = [name for name in self.base_columns if name not in self.FIXED_COLUMNS]
-            exclude += [name for name in movable if name not in columns]
-            kwargs["sequence"] = ("select", "name", *columns, "actions")
+            hidden = [name for name in movable if name not in columns]
+            kwargs["sequence"] = ("select", "name", *columns, *hidden, "actions")
         kwargs["exclude"] = exclude
         super().__init__(data, **kwargs)
+        # Hidden, not excluded: the list can still be sorted by a column nobody sees.
+        for name in hidden:
+            self.columns.hide(name)
         self.product_names = {product.id: product.name for product in products}
         self.voices = voices
         self.next_query = urlencode({"next": here}) if here else ""

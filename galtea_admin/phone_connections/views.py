@@ -342,5 +342,5 @@ def phone_connection_bulk_delete(request):
         count = len(outcome.deleted)
         messages.success(request, f"Deleted {count} phone connection{pluralize(count)}.")
     for what, why in outcome.failed:
-        messages.error(request, f"Could not delete {what}: {why}.")
+        messages.error(request, f"Could not delete {what}: {why.rstrip('.')}.")
     return redirect(next_url)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_collector_sees_pages_redirects_and_logs(client):
     marker = "marker-7f3c9e"
-    with collecting() as collected:
+    with collecting(marker) as collected:
         client.get(f"/accounts/login/?next=/phone-connections/%3Fq%3D{marker}")
         client.get(f"/phone-connections/?q={marker}")  # a redirect to sign in
         logging.getLogger("galtea_admin.test").warning("upstream said %s", marker)
@@ -22,7 +22,7 @@ def test_the_collector_sees_pages_redirects_and_logs(client):
 
 
 def test_the_collector_sees_streamed_bodies(signed_in):
-    with collecting() as collected:
+    with collecting("phone_number,voice") as collected:
         response = signed_in.get("/phone-connections/export.csv?name=Support")
         b"".join(response.streaming_content)
     assert collected.containing("phone_number,voice")
