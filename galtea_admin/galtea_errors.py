@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.shortcuts import render
 
-from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaUnauthorized
+from galtea_admin.galtea.errors import (
+    GalteaError,
+    GalteaForbidden,
+    GalteaNotFound,
+    GalteaUnauthorized,
+)
 
-logger = logging.getLogger(__name__)
+# Errors that trying again will not cure: the admin's key or its rights must change.
+CONFIGURATION_ERRORS = (GalteaUnauthorized, GalteaForbidden)
 
 
 class GalteaErrorMiddleware:
@@ -26,7 +30,7 @@ class GalteaErrorMiddleware:
             "title": exception.title,
             "message": exception.message,
             "is_not_found": isinstance(exception, GalteaNotFound),
-            "is_configuration": isinstance(exception, GalteaUnauthorized),
-            "can_retry": not isinstance(exception, GalteaNotFound | GalteaUnauthorized),
+            "is_configuration": isinstance(exception, CONFIGURATION_ERRORS),
+            "can_retry": not isinstance(exception, (GalteaNotFound, *CONFIGURATION_ERRORS)),
         }
         return render(request, "galtea_error.html", context, status=exception.status)

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import requests
 from django.conf import settings
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import (
@@ -132,23 +132,35 @@ class GalteaClient:
                 )
             except requests.ConnectTimeout:
                 if attempt == attempts:
-                    raise GalteaTimeout("Galtea did not accept the connection in time.") from None
+                    raise GalteaTimeout(
+                        "Galtea did not accept the connection in time.", may_have_arrived=False
+                    ) from None
             except requests.Timeout:
                 raise GalteaTimeout("Galtea did not answer in time.") from None
             except requests.ConnectionError as error:
-                if error.args and isinstance(error.args[0], ReadTimeoutError):
+                reason = getattr(error.args[0], "reason", None) if error.args else None
+                if isinstance(error.args[0] if error.args else None, ReadTimeoutError):
                     raise GalteaTimeout("Galtea did not finish its answer in time.") from None
                 if attempt == attempts:
-                    raise GalteaUnavailable("The Galtea API could not be reached.") from None
+                    raise GalteaUnavailable(
+                        "The Galtea API could not be reached.",
+                        may_have_arrived=not isinstance(reason, NewConnectionError),
+                    ) from None
             except requests.RequestException:
-                raise GalteaUnavailable("The request to Galtea could not be sent.") from None
+                raise GalteaUnavailable(
+                    "The request to Galtea could not be sent.", may_have_arrived=False
+                ) from None
             time.sleep(0.1 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _read(self, response: requests.Response, expected: frozenset[int], *, read_body: bool):
         status = response.status_code
         if status in expected:
-            return self._json(response, allow_empty=status == 204) if read_body else None
+            if read_body:
+                return self._json(response, allow_empty=status == 204)
+            if _media_type(response) == "text/html" or _media_type(response).endswith("json"):
+                self._json(response, allow_empty=True)  # a page, or JSON cut short: no answer
+            return None
         message = self._message(response)
         if status == 401:
             raise GalteaUnauthorized(
@@ -206,6 +218,10 @@ class GalteaClient:
             type(error).__name__,
             error.upstream_status if error.upstream_status is not None else "none",
         )
+
+
+def _media_type(response: requests.Response) -> str:
+    return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
 _clients: dict[tuple, GalteaClient] = {}

@@ -15,10 +15,14 @@ class GalteaError(Exception):
     status = 502
     title = "Galtea answered in a way the admin did not expect"
 
-    def __init__(self, message: str, *, upstream_status: int | None = None):
+    def __init__(
+        self, message: str, *, upstream_status: int | None = None, may_have_arrived: bool = True
+    ):
         super().__init__(message)
         self.message = message
         self.upstream_status = upstream_status
+        # False only when the request certainly never reached Galtea (no connection made).
+        self.may_have_arrived = may_have_arrived
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, upstream_status={self.upstream_status})"
