@@ -26,8 +26,8 @@ from tests.batch.pages import (
     read_csv,
     read_json,
 )
-from tests.editing.conftest import Gateway
 from tests.emulator_process import start_emulator
+from tests.faults.proxy import FaultProxy
 from tests.galtea.fake_upstream import HANG, Reply, error_reply
 from tests.phone_connections.pages import LIST_URL, api_rows, list_calls, products
 
@@ -58,7 +58,7 @@ def paging_api(settings, paging_emulator):
     return paging_emulator
 
 
-class ChunkGateway(Gateway):
+class ChunkGateway(FaultProxy):
     """The recording proxy, able to fail the list request of one chunk (by its offset)."""
 
     def __init__(self, target):
@@ -79,13 +79,12 @@ class ChunkGateway(Gateway):
 @pytest.fixture
 def chunk_gateway(settings, paging_emulator):
     """The admin talks to the paging emulator through a proxy that can fail one chunk."""
-    proxy = ChunkGateway(paging_emulator)
-    proxy.server.start()
+    proxy = ChunkGateway(paging_emulator).start()
     settings.GALTEA_API_URL = proxy.url
     settings.GALTEA_API_KEY = paging_emulator.api_key
     settings.GALTEA_READ_TIMEOUT = 1.0
     yield proxy
-    proxy.server.stop()
+    proxy.stop()
 
 
 def streamed_lines(response):
