@@ -8,10 +8,11 @@ from django.utils.html import format_html, format_html_join
 
 from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.audit.templatetags.audit import field_changes
+from galtea_admin.lists.remote_tables import DirectRowsMixin
 from galtea_admin.phone_connections.tables import render_moment
 
 
-class ChangeRecordTable(tables.Table):
+class ChangeRecordTable(DirectRowsMixin, tables.Table):
     created_at = tables.Column(verbose_name="When")
     username = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from galtea_admin.accounts import roles
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.voices import Voice, default_voice
+from galtea_admin.lists.remote_tables import DirectRowsMixin
 from galtea_admin.phone_connections import phone_numbers
 
 EMPTY = "—"
+# Links to each row's pages are made from one reversed URL per page, with the id put in
+# its slot (as reverse() would quote it), rather than reversing every row's URLs.
+URL_SLOT = "connection-id-slot"
+PATH_SAFE = "!$&'()*+,;=~:@"
 
 
 def sorted_by(api_field: str) -> dict:
@@ -38,19 +44,25 @@ def speaker_label(agent_speaks_first: bool) -> str:
     return "Agent" if agent_speaks_first else "Caller"
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def render_moment(value) -> str:
-    """A local, readable date with the exact UTC time on hover."""
+    """A local, readable date ("5 Mar 2026, 14:03") with the exact UTC time on hover."""
     local = timezone.localtime(value)
     exact = contract.format_datetime(value)
+    readable = (
+        f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local.hour:02d}:{local.minute:02d}"
+    )
     return format_html(
         '<time datetime="{}" title="{} UTC">{}</time>',
         exact,
         exact.replace("T", " ").rstrip("Z"),
-        date_format(local, "j M Y, H:i"),
+        readable,
     )
 
 
-class PhoneConnectionTable(tables.Table):
+class PhoneConnectionTable(DirectRowsMixin, tables.Table):
     select = tables.CheckBoxColumn(
         accessor="id",
         attrs={
@@ -120,10 +132,21 @@ class PhoneConnectionTable(tables.Table):
         self.product_names = {product.id: product.name for product in products}
         self.voices = voices
         self.next_query = urlencode({"next": here}) if here else ""
+        self.url_patterns: dict[str, str] = {}
 
     def link(self, name: str, connection_id: str) -> str:
-        url = reverse(f"phone_connections:{name}", args=[connection_id])
+        """The page `name` of a connection, with the way back to this list."""
+        if name not in self.url_patterns:
+            self.url_patterns[name] = reverse(f"phone_connections:{name}", args=[URL_SLOT])
+        url = self.url_patterns[name].replace(URL_SLOT, quote(connection_id, safe=PATH_SAFE))
         return f"{url}?{self.next_query}" if self.next_query else url
+
+    def render_select(self, value, record):
+        return format_html(
+            '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="Select {}">',
+            value,
+            record.name,
+        )
 
     def render_name(self, value, record):
         return format_html('<a href="{}">{}</a>', self.link("detail", record.id), value)
