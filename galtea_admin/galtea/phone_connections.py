@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -150,15 +151,28 @@ def iterate_phone_connections(
 ):
     """Every phone connection matching `query`, fetched `chunk_size` at a time (lazily).
 
-    Memory stays flat however many rows match: only one chunk is held at once.
+    While one chunk is being used, the next is already on its way (one request ahead, on a
+    second thread), so the API's latency is not paid once per chunk. Memory stays flat
+    however many rows match: at most two chunks are held at once.
     """
-    offset = 0
-    while True:
-        chunk = list_phone_connections(query, offset=offset, limit=chunk_size, client=client)
-        yield from chunk
-        if len(chunk) < chunk_size:
-            return
-        offset += chunk_size
+    client = client or get_client()
+
+    def fetch(offset: int) -> list[PhoneConnection]:
+        return list_phone_connections(query, offset=offset, limit=chunk_size, client=client)
+
+    chunk, offset = fetch(0), 0  # the first in this thread: an early failure raises here
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="galtea-prefetch") as pool:
+        try:
+            while True:
+                following = None
+                if len(chunk) == chunk_size:
+                    following = pool.submit(fetch, offset + chunk_size)
+                yield from chunk
+                if following is None:
+                    return
+                chunk, offset = following.result(), offset + chunk_size
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def connection_path(connection_id: str) -> str:

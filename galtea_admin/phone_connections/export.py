@@ -49,6 +49,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A bare E.164 number cannot hold a formula: it is exported as it is.
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 MAX_FILENAME_FILTERS = 80
+# Rows per piece of the streamed file.
+PIECE_ROWS = 500
 
 
 def export_query(params: QueryDict, products: list[Product]) -> PhoneConnectionQuery | None:
@@ -108,31 +110,42 @@ class _Line:
 
 
 def csv_stream(rows: Iterable[dict]) -> Iterator[str]:
+    """CSV text, sent in pieces of PIECE_ROWS rows (one write per row would be slow)."""
     writer = csv.writer(_Line())
-    yield writer.writerow(COLUMNS)
+    piece = [writer.writerow(COLUMNS)]
     count = 0
     try:
         for row in rows:
-            yield writer.writerow([safe_cell(row[column]) for column in COLUMNS])
+            piece.append(writer.writerow([safe_cell(row[column]) for column in COLUMNS]))
             count += 1
+            if len(piece) >= PIECE_ROWS:
+                yield "".join(piece)
+                piece = []
     except GalteaError as error:
         # Written as is (not as a quoted cell), so that the last line starts with ERROR.
         reason = " ".join(error.message.split())
-        yield f"ERROR: the export stopped after {count} rows: {reason}\r\n"
+        piece.append(f"ERROR: the export stopped after {count} rows: {reason}\r\n")
+    yield "".join(piece)
 
 
 def json_stream(rows: Iterable[dict]) -> Iterator[str]:
-    yield '{"phoneConnections": ['
+    """A JSON object whose `complete` says whether every row made it (pieces of PIECE_ROWS)."""
+    piece = ['{"phoneConnections": [']
     count = 0
     try:
         for row in rows:
-            yield ("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False)
+            piece.append(("," if count else "") + "\n" + json.dumps(row, ensure_ascii=False))
             count += 1
+            if len(piece) >= PIECE_ROWS:
+                yield "".join(piece)
+                piece = []
     except GalteaError as error:
-        message = f"the export stopped after {count} rows: {error.message}"
-        yield "\n], " + f'"complete": false, "error": {json.dumps(message)}, "count": {count}}}\n'
+        message = json.dumps(f"the export stopped after {count} rows: {error.message}")
+        piece.append(f'\n], "complete": false, "error": {message}, "count": {count}}}\n')
+        yield "".join(piece)
         return
-    yield f'\n], "complete": true, "count": {count}}}\n'
+    piece.append(f'\n], "complete": true, "count": {count}}}\n')
+    yield "".join(piece)
 
 
 def export_filename(chips: list[Chip], extension: str) -> str:
