@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 POSTGRES_TESTS := tests/project/test_sign_in.py tests/editing/test_audit.py \
 	tests/editing/test_roles.py tests/batch/test_saved_views.py tests/batch/test_columns.py
 
-.PHONY: demo serve test lint format chromium venv clean
+.PHONY: demo serve test bench lint format chromium venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ test: $(DEV) chromium
 	$(BIN)/pytest
 	@echo "Database tests again, on PostgreSQL:"
 	bin/with-postgres $(BIN)/pytest -q $(POSTGRES_TESTS)
+
+# Benchmarks (not tests): prints a table and writes bench/results.md. See bench/README.md.
+bench: $(RUNTIME)
+	$(BIN)/python bench/run.py
 
 lint: $(DEV)
 	$(BIN)/ruff check .

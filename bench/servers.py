@@ -1,0 +1,272 @@
+"""Start and stop the processes a benchmark run needs: the API emulator and the admin.
+
+Every process is started in its own session (process group), so Ctrl-C in the terminal
+reaches only the benchmark, which then stops each process it started, by its id: SIGTERM,
+then SIGKILL to its group if it has not exited in time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PYTHON = str(BIN / "python")
+GUNICORN = str(BIN / "gunicorn")
+STOP_SECONDS = 10
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+
+@dataclass
+class Processes:
+    """The processes started so far; `stop_all()` stops every one still running."""
+
+    started: list[Process] = field(default_factory=list)
+
+    def start(self, name: str, args: list[str], *, env: dict[str, str], log_path: Path) -> Process:
+        with log_path.open("ab") as log:
+            popen = subprocess.Popen(
+                args,
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        process = Process(name, popen, log_path)
+        self.started.append(process)
+        return process
+
+    def stop(self, process: Process) -> None:
+        if process.alive():
+            process.popen.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.popen.wait(timeout=STOP_SECONDS)
+        # Whatever is left of its group (e.g. gunicorn workers of a killed master).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.popen.returncode is None:
+            process.popen.wait(timeout=STOP_SECONDS)
+        if process in self.started:
+            self.started.remove(process)
+
+    def stop_all(self) -> None:
+        for process in reversed(list(self.started)):
+            self.stop(process)
+
+
+def wait_until(process: Process, ready: Callable[[], bool], *, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not process.alive():
+            raise RuntimeError(
+                f"{what} exited with status {process.popen.returncode}:\n{tail(process.log_path)}"
+            )
+        try:
+            if ready():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} was not ready within {seconds:.0f} s:\n{tail(process.log_path)}")
+
+
+@dataclass
+class Emulator:
+    url: str
+    api_key: str
+    request_log: Path
+    process: Process
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+    def clear_request_log(self) -> None:
+        # The emulator appends (O_APPEND): after truncation it writes from the start again.
+        self.request_log.write_text("")
+
+    def requests_logged(self) -> list[str]:
+        if not self.request_log.exists():
+            return []
+        return [line for line in self.request_log.read_text().splitlines() if line.strip()]
+
+
+def start_emulator(
+    processes: Processes,
+    workdir: Path,
+    *,
+    data: Path,
+    seed: int,
+    api_key: str,
+    latency_ms: int,
+) -> Emulator:
+    port = free_port()
+    request_log = workdir / f"emulator-requests-{latency_ms}ms.jsonl"
+    args = [
+        PYTHON,
+        str(REPO / "manage.py"),
+        "galtea_emulator",
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+        "--data",
+        str(data),
+        "--seed",
+        str(seed),
+        "--api-key",
+        api_key,
+        "--request-log",
+        str(request_log),
+    ]
+    if latency_ms:
+        args += ["--latency-ms", str(latency_ms)]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "galtea_admin.settings"}
+    log_path = workdir / f"emulator-{latency_ms}ms.log"
+    process = processes.start(f"emulator +{latency_ms} ms", args, env=env, log_path=log_path)
+    emulator = Emulator(f"http://127.0.0.1:{port}", api_key, request_log, process)
+
+    def ready() -> bool:
+        answer = requests.get(f"{emulator.url}/products", headers=emulator.auth, timeout=5)
+        return answer.status_code == 200
+
+    # Seeding an empty store with 100,000 rows takes a while; a kept store starts at once.
+    wait_until(process, ready, seconds=180, what="The emulator")
+    emulator.clear_request_log()
+    return emulator
+
+
+def manage(args: list[str], *, env: dict[str, str], workdir: Path) -> None:
+    """Run one `manage.py` command with the admin's environment; raise with its output."""
+    log_path = workdir / "manage.log"
+    with log_path.open("ab") as log:
+        result = subprocess.run(
+            [PYTHON, str(REPO / "manage.py"), *args],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=180,
+            check=False,
+        )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {args[0]} failed:\n{tail(log_path)}")
+
+
+@dataclass
+class Admin:
+    url: str
+    process: Process
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the processes whose parent is the master."""
+        workers = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # pid (comm) state ppid ...: comm may hold spaces, so split after its ')'.
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == self.process.pid:
+                workers.append(int(entry.name))
+        return sorted(workers)
+
+    def workers_cpu_seconds(self) -> float:
+        """User + system CPU time the workers have used so far."""
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
+
+
+def start_admin(
+    processes: Processes, workdir: Path, *, env: dict[str, str], workers: int, tag: str
+) -> Admin:
+    port = free_port()
+    args = [
+        GUNICORN,
+        "galtea_admin.wsgi",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    log_path = workdir / f"gunicorn-{tag}.log"
+    process = processes.start(f"gunicorn {tag}", args, env=env, log_path=log_path)
+    admin = Admin(f"http://127.0.0.1:{port}", process)
+
+    def ready() -> bool:
+        if len(admin.worker_pids()) < workers:
+            return False
+        answer = requests.get(f"{admin.url}/accounts/login/", timeout=5)
+        return answer.status_code == 200
+
+    wait_until(process, ready, seconds=60, what="The admin (gunicorn)")
+    return admin
+
+
+def memory_kib(pid: int, field_name: str) -> int | None:
+    """A `/proc/<pid>/status` memory field (VmRSS, VmHWM) in KiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field_name}:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def reset_peak_memory(pid: int) -> bool:
+    """Reset VmHWM to the current RSS (Linux `clear_refs` 5); False when not allowed."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
