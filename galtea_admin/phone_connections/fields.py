@@ -6,6 +6,8 @@ import re
 from datetime import UTC
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -61,3 +63,33 @@ class LocalDateTimeField(forms.DateTimeField):
                     self.error_messages["out_of_range"], code="out_of_range"
                 ) from None
         return moment
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Checkboxes drawn in Python: the same markup as Django's widget templates, without
+    rendering two templates per option on every list page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.get("id", f"id_{name}")
+        chosen = {str(item) for item in (value or [])}
+        options = format_html_join(
+            "",
+            '<div><label for="{0}_{1}"><input type="checkbox" name="{2}" value="{3}"'
+            ' class="{4}" id="{0}_{1}"{5}> {6}</label></div>',
+            (
+                (
+                    base_id,
+                    index,
+                    name,
+                    option_value,
+                    attrs.get("class", ""),
+                    mark_safe(" checked") if str(option_value) in chosen else "",
+                    label,
+                )
+                for index, (option_value, label) in enumerate(self.choices)
+            ),
+        )
+        return format_html(
+            '<div id="{}" class="{}">{}</div>', base_id, attrs.get("class", ""), options
+        )

@@ -15,7 +15,7 @@ from galtea_admin.galtea import contract
 from galtea_admin.galtea.phone_connections import PhoneConnectionQuery
 from galtea_admin.lists.date_range import check_date_range
 from galtea_admin.phone_connections import phone_numbers
-from galtea_admin.phone_connections.fields import LocalDateTimeField, ValueListField
+from galtea_admin.phone_connections.fields import CheckboxList, LocalDateTimeField, ValueListField
 
 MAX_TEXT = 200
 # Lists of values go into the API's URL, which must stay well under its 16 KB limit.
@@ -97,7 +97,7 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         label="Product",
         method="filter_products",
         choices=(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+        widget=CheckboxList(attrs={"class": "checkbox-list"}),
     )
     name = django_filters.CharFilter(
         label="Name contains", method="filter_name", max_length=MAX_TEXT

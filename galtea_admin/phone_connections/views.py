@@ -47,13 +47,14 @@ def phone_connection_list(request):
     if clean_url:
         return redirect(clean_url)
     columns = configurable_columns(PhoneConnectionTable, PhoneConnectionTable.FIXED_COLUMNS)
+    shown = chosen_columns(request.user, LIST_NAME, list(columns))
     listing = build_list_page(
         request.GET,
         products=cached_products(),
         voices=available_voices(),
         user=request.user,
         here=request.get_full_path(),
-        columns=chosen_columns(request.user, LIST_NAME, list(columns)),
+        columns=shown,
     )
     context = {
         "listing": listing,
@@ -69,7 +70,7 @@ def phone_connection_list(request):
         "query": request.GET.urlencode(),
         "saved_views": visible_views(request.user, LIST_NAME),
         "current_view_query": saved_query(request.GET.urlencode()),
-        "column_choices": column_choices(request.user, LIST_NAME, columns),
+        "column_choices": column_choices(columns, shown),
     }
     status = 200 if listing.is_valid else 400
     return render(request, "phone_connections/list.html", context, status=status)

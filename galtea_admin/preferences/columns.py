@@ -31,9 +31,8 @@ def chosen_columns(user, table: str, available: list[str]) -> list[str]:
     return [name for name in config.columns if name in available]
 
 
-def column_choices(user, table: str, columns: dict[str, str]) -> list[ColumnChoice]:
-    """Every configurable column, the shown ones first in their chosen order."""
-    shown = chosen_columns(user, table, list(columns))
+def column_choices(columns: dict[str, str], shown: list[str]) -> list[ColumnChoice]:
+    """Every configurable column, the `shown` ones first in their chosen order."""
     hidden = [name for name in columns if name not in shown]
     return [ColumnChoice(name, columns[name], name in shown) for name in shown + hidden]
 
