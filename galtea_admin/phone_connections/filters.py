@@ -15,7 +15,12 @@ from galtea_admin.galtea import contract
 from galtea_admin.galtea.phone_connections import PhoneConnectionQuery
 from galtea_admin.lists.date_range import check_date_range
 from galtea_admin.phone_connections import phone_numbers
-from galtea_admin.phone_connections.fields import CheckboxList, LocalDateTimeField, ValueListField
+from galtea_admin.phone_connections.fields import (
+    CheckboxList,
+    FastTextInput,
+    LocalDateTimeField,
+    ValueListField,
+)
 
 MAX_TEXT = 200
 # Lists of values go into the API's URL, which must stay well under its 16 KB limit.
@@ -84,7 +89,7 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         label="Search",
         method="search",
         max_length=MAX_TEXT,
-        widget=forms.TextInput(
+        widget=FastTextInput(
             attrs={
                 "type": "search",
                 "placeholder": "Name or phone number",
@@ -100,7 +105,7 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         widget=CheckboxList(attrs={"class": "checkbox-list"}),
     )
     name = django_filters.CharFilter(
-        label="Name contains", method="filter_name", max_length=MAX_TEXT
+        label="Name contains", method="filter_name", max_length=MAX_TEXT, widget=FastTextInput
     )
     names = ValueListFilter(
         label="Exact names",
@@ -112,6 +117,7 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         method="filter_phone",
         max_length=MAX_TEXT,
         help_text="Spaces, dashes and brackets are ignored.",
+        widget=FastTextInput,
     )
     phones = ValueListFilter(
         label="Exact phone numbers",
