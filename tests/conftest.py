@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.emulator_process import TEST_API_KEY, RunningEmulator, start_emulator
+from tests.emulator_process import TEST_API_KEY, RunningEmulator, free_port, start_emulator
 from tests.key_leaks import collecting
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django's database guard
@@ -164,3 +164,9 @@ def make_row(emulator):
     yield make
     for row_id in made:
         delete_row(emulator, row_id, missing_ok=True)
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """The URL of a loopback port nothing listens on."""
+    return f"http://127.0.0.1:{free_port()}"

@@ -8,8 +8,6 @@ request body the admin sent and can answer chosen requests with a failure instea
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from tests.editing.pages import create_row
@@ -27,12 +25,3 @@ def row(api) -> dict:
 def product_names(api) -> dict[str, str]:
     response = api.get("/products")
     return {product["id"]: product["name"] for product in response.json()}
-
-
-@pytest.fixture
-def closed_port_url() -> str:
-    """The URL of a loopback port nothing listens on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"

@@ -12,7 +12,8 @@ import uuid
 
 import requests
 
-from tests.html_tree import Element, parse
+from tests.html_tree import Element
+from tests.phone_connections.pages import Page as BasePage
 
 RESOURCE = "/phoneConnections"
 LIST_URL = "/phone-connections/"
@@ -35,19 +36,8 @@ def delete_url(connection_id: str) -> str:
 # --- Pages -----------------------------------------------------------------------------------
 
 
-class Page:
+class Page(BasePage):
     """Any admin page: its heading, messages, alerts, links and buttons."""
-
-    def __init__(self, response):
-        self.response = response
-        self.status = response.status_code
-        self.html = response.content.decode()
-        self.doc = parse(self.html)
-
-    @property
-    def h1(self) -> str:
-        found = self.doc.find("h1")
-        return found.text if found else ""
 
     @property
     def messages(self) -> list[str]:

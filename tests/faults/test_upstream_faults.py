@@ -277,7 +277,17 @@ class DetailSurface(Surface):
         assert page.h1 == row["name"]
 
 
-class CreateSurface(Surface):
+class FormSurface(Surface):
+    """A form: posted once, and after a failure posted again from the form it came back as."""
+
+    def act(self, client, opened):
+        return client.post(opened.url, opened.data)
+
+    def again(self, client, opened, failed):
+        return client.post(opened.url, FormPage(failed).submission_data())
+
+
+class CreateSurface(FormSurface):
     id = "create"
     role = "editor"
     method = "POST"
@@ -300,12 +310,6 @@ class CreateSurface(Surface):
         typed["submission"] = data["submission"]
         return Opened(url, data, typed)
 
-    def act(self, client, opened):
-        return client.post(opened.url, opened.data)
-
-    def again(self, client, opened, failed):
-        return client.post(opened.url, FormPage(failed).submission_data())
-
     def check_failed(self, response, case, opened, api, row):
         assert_form_kept(response, case, opened.typed)
         assert find_by_name(api, opened.typed["name"]) == []
@@ -319,7 +323,7 @@ class CreateSurface(Surface):
         assert (record.action, record.connection_id) == ("create", created["id"])
 
 
-class EditSurface(Surface):
+class EditSurface(FormSurface):
     id = "edit"
     role = "editor"
     method = "PATCH"
@@ -348,12 +352,6 @@ class EditSurface(Surface):
         data = page.submission_data(**typed)
         typed["original"] = data["original"]
         return Opened(url, data, typed)
-
-    def act(self, client, opened):
-        return client.post(opened.url, opened.data)
-
-    def again(self, client, opened, failed):
-        return client.post(opened.url, FormPage(failed).submission_data())
 
     def check_failed(self, response, case, opened, api, row):
         assert_form_kept(response, case, opened.typed)

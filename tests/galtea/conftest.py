@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from galtea_admin.galtea.client import GalteaClient
@@ -29,15 +27,6 @@ def upstream():
     server = FakeUpstream().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def closed_port_url() -> str:
-    """The URL of a loopback port nothing listens on."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")

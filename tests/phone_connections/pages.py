@@ -60,7 +60,8 @@ class Page:
 
     @property
     def h1(self) -> str:
-        return self.doc.find("h1").text
+        found = self.doc.find("h1")
+        return found.text if found else ""
 
     @property
     def alert_messages(self) -> list[str]:

@@ -6,21 +6,11 @@ key the emulator refuses, ids the emulator does not have.
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from tests.phone_connections.pages import LIST_URL, Page, create_row, delete_row, unique_name
 
 WRONG_KEY = "gsk_wrong_key_for_this_test_0000000000"
-
-
-@pytest.fixture
-def closed_port_url() -> str:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 def assert_in_the_admins_look(page: Page) -> None:
