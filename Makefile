@@ -47,9 +47,7 @@ serve: $(RUNTIME)
 		--bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-4} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
-test: $(DEV) chromium
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint chromium
 	$(BIN)/pytest
 	@echo "Database tests again, on PostgreSQL:"
 	bin/with-postgres $(BIN)/pytest -q $(POSTGRES_TESTS)

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from galtea_admin.galtea import contract
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -66,7 +68,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # --- The Galtea API -------------------------------------------------------------------------
-GALTEA_API_URL = env_str("GALTEA_API_URL", "https://api.galtea.ai")
+GALTEA_API_URL = env_str("GALTEA_API_URL", contract.DEFAULT_API_URL)
 GALTEA_CONNECT_TIMEOUT = env_number("GALTEA_CONNECT_TIMEOUT", 5.0)
 GALTEA_READ_TIMEOUT = env_number("GALTEA_READ_TIMEOUT", 30.0)
 GALTEA_CONNECT_RETRIES = env_number("GALTEA_CONNECT_RETRIES", 2, int)

@@ -11,27 +11,12 @@ DELETE = "phone_connections.delete_phone_connections"
 BULK = "phone_connections.bulk_phone_connections"
 VIEW_ACTIVITY = "audit.view_changerecord"
 
-# What each role may do: (app label, permission codename). The roles migration and
-# `ensure_roles` create the groups from this.
+# What each role may do ("app_label.codename"). The roles migration and `ensure_roles`
+# create the groups from this.
 ROLE_PERMISSIONS = {
-    VIEWER: [
-        ("phone_connections", "view_phone_connections"),
-        ("audit", "view_changerecord"),
-    ],
-    EDITOR: [
-        ("phone_connections", "view_phone_connections"),
-        ("phone_connections", "add_phone_connections"),
-        ("phone_connections", "change_phone_connections"),
-        ("audit", "view_changerecord"),
-    ],
-    MANAGER: [
-        ("phone_connections", "view_phone_connections"),
-        ("phone_connections", "add_phone_connections"),
-        ("phone_connections", "change_phone_connections"),
-        ("phone_connections", "delete_phone_connections"),
-        ("phone_connections", "bulk_phone_connections"),
-        ("audit", "view_changerecord"),
-    ],
+    VIEWER: [VIEW, VIEW_ACTIVITY],
+    EDITOR: [VIEW, ADD, CHANGE, VIEW_ACTIVITY],
+    MANAGER: [VIEW, ADD, CHANGE, DELETE, BULK, VIEW_ACTIVITY],
 }
 
 
@@ -53,5 +38,5 @@ def ensure_roles(apps=None) -> None:
         group, _ = group_model.objects.get_or_create(name=role)
         group.permissions.set(
             permission_model.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in permissions
+            for app, codename in (permission.split(".") for permission in permissions)
         )

@@ -29,7 +29,10 @@ class ChangeRecordTable(DirectRowsMixin, tables.Table):
         default = "—"
         attrs = {"class": "data-table"}
         empty_text = "No changes match these filters."
-        order_by = ("-created_at",)
+
+    def __init__(self, *args, voices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voices = voices
 
     def render_created_at(self, value):
         return render_moment(value)
@@ -51,5 +54,5 @@ class ChangeRecordTable(DirectRowsMixin, tables.Table):
         return format_html_join(
             "",
             '<div><span class="change-field">{}:</span> <del>{}</del> → <ins>{}</ins></div>',
-            field_changes(record),
+            field_changes(record, self.voices),
         )

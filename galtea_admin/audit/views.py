@@ -8,6 +8,7 @@ from galtea_admin.accounts import roles
 from galtea_admin.audit.filters import ChangeRecordFilter
 from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.audit.tables import ChangeRecordTable
+from galtea_admin.galtea.voices import available_voices
 from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.controls import (
     PAGE_SIZES,
@@ -29,7 +30,7 @@ def activity(request):
     controls = ListControlsForm(
         request.GET, table_class=ChangeRecordTable, default_sort=DEFAULT_SORT
     )
-    table = ChangeRecordTable(filterset.qs)
+    table = ChangeRecordTable(filterset.qs, voices=available_voices())
     table.order_by = controls.chosen_sort
     has_page = paginate(table, page=controls.chosen_page, per_page=controls.chosen_per_page)
     filters_valid = not filterset.is_bound or filterset.is_valid()

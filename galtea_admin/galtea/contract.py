@@ -21,6 +21,8 @@ DELETED_STATUSES = frozenset({200, 204})  # unknown upstream: accept both
 MAX_LIMIT = 1000
 # Ids per request for an `ids[]` filter (the SDK's own batch size keeps URLs short).
 MAX_IDS_PER_REQUEST = 200
+# What the admin accepts as an entity id typed or posted by a person (letters, digits, - _).
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")
 
 # Sorting: fields the API is assumed to sort by (unknown beyond createdAt), the tie-breaker
 # the admin appends so that pages never repeat or skip a row, and the default order.

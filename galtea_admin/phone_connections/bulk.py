@@ -5,9 +5,9 @@ One failure never stops the rest: every id gets its own outcome.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import GalteaError, GalteaNotFound
 from galtea_admin.galtea.phone_connections import (
     PhoneConnection,
@@ -18,7 +18,6 @@ from galtea_admin.galtea.phone_connections import (
 from galtea_admin.phone_connections import editing
 
 MAX_SELECTION = 100
-ID_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")
 
 
 class BadSelection(ValueError):
@@ -31,7 +30,7 @@ def selected_ids(values: list[str]) -> list[str]:
         raise BadSelection("Select at least one phone connection first.")
     if len(ids) > MAX_SELECTION:
         raise BadSelection(f"Select at most {MAX_SELECTION} phone connections at once.")
-    if not all(ID_PATTERN.match(connection_id) for connection_id in ids):
+    if not all(contract.ID_PATTERN.match(connection_id) for connection_id in ids):
         raise BadSelection("The selection was damaged: select the rows again.")
     return ids
 

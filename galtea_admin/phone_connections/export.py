@@ -53,14 +53,15 @@ MAX_FILENAME_FILTERS = 80
 PIECE_ROWS = 500
 
 
-def export_query(params: QueryDict, products: list[Product]) -> PhoneConnectionQuery | None:
+def export_query(
+    filterset: PhoneConnectionFilter, params: QueryDict
+) -> PhoneConnectionQuery | None:
     """The list's filters and sort as one API query; None when the filters are not valid."""
-    filterset = PhoneConnectionFilter(params or None, products=products)
     if filterset.is_bound and not filterset.is_valid():
         return None
     controls = ListControlsForm(params, table_class=PhoneConnectionTable, default_sort=DEFAULT_SORT)
     data = RemoteTableData(fetch=None)
-    table = PhoneConnectionTable(data, products=products, voices=[])
+    table = PhoneConnectionTable(data, products=[], voices=[])
     table.order_by = controls.chosen_sort
     return filterset.qs.order_by(*data.api_order)
 

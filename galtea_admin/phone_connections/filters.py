@@ -27,8 +27,7 @@ MAX_TEXT = 200
 LIST_FIELDS = ("names", "phones", "ids")
 MAX_LIST_QUERY_BYTES = 12_000
 ID_VALIDATOR = RegexValidator(
-    r"^[A-Za-z0-9_\-]{1,128}$",
-    "An id has only letters, digits, - and _, e.g. phoneConnection_1a2b.",
+    contract.ID_PATTERN, "An id has only letters, digits, - and _, e.g. phoneConnection_1a2b."
 )
 
 
@@ -130,6 +129,7 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         method="filter_ids",
         separators=r"\s,;",
         validators=[ID_VALIDATOR],
+        max_values=contract.MAX_IDS_PER_REQUEST,
         help_text="Separated by spaces, commas or lines.",
     )
     created_from = DateTimeFilter(label="Created from", method="filter_created_from")

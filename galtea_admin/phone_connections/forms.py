@@ -140,6 +140,12 @@ class EditForm(PhoneConnectionForm):
             kwargs["initial"].update(initial_values(connection))
             kwargs["initial"]["original"] = sign_original(connection)
         super().__init__(*args, editing=True, **kwargs)
+        # The product is shown, never sent: it must not fail the form when the product list
+        # is unavailable or the connection has vanished.
+        product = self.fields["product"]
+        product.required = False
+        if connection is not None and connection.product_id not in dict(product.choices):
+            product.choices = [*product.choices, (connection.product_id, connection.product_id)]
 
     def clean_original(self):
         try:

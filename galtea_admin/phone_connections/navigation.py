@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 
 MAX_NEXT_LENGTH = 4000
 
@@ -24,9 +24,8 @@ def safe_target(request, target: str) -> str | None:
     return target
 
 
-def detail_url(connection_id: str, next_url: str | None = None) -> str:
-    url = reverse("phone_connections:detail", args=[connection_id])
-    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+def detail_url(connection_id: str) -> str:
+    return reverse("phone_connections:detail", args=[connection_id])
 
 
 def list_url() -> str:

@@ -66,11 +66,6 @@ class PhoneConnectionTable(DirectRowsMixin, tables.Table):
     select = tables.CheckBoxColumn(
         accessor="id",
         attrs={
-            "input": {
-                "name": "ids",
-                "form": "bulk-form",
-                "aria-label": lambda record: f"Select {record.name}",
-            },
             "th__input": {"data-select-all": "ids", "aria-label": "Select all on this page"},
             "td": {"class": "cell-select"},
             "th": {"class": "cell-select"},
@@ -130,7 +125,8 @@ class PhoneConnectionTable(DirectRowsMixin, tables.Table):
         for name in hidden:
             self.columns.hide(name)
         self.product_names = {product.id: product.name for product in products}
-        self.voices = voices
+        self.voice_labels = {voice.id: voice.label for voice in voices}
+        self.default_voice_label = voice_label(None, voices)
         self.next_query = urlencode({"next": here}) if here else ""
         self.url_patterns: dict[str, str] = {}
 
@@ -187,7 +183,9 @@ class PhoneConnectionTable(DirectRowsMixin, tables.Table):
         )
 
     def render_voice(self, record):
-        return voice_label(record.voice, self.voices)
+        if not record.voice:
+            return self.default_voice_label
+        return self.voice_labels.get(record.voice, record.voice)
 
     def render_speaks_first(self, value):
         return speaker_label(value)

@@ -87,7 +87,8 @@ EXPORT_FORMATS = {
 def phone_connection_export(request, extension: str):
     """The list as filtered and sorted, every page of it, streamed as CSV or JSON."""
     products = cached_products()
-    query = export.export_query(request.GET, products)
+    filterset = PhoneConnectionFilter(request.GET or None, products=products)
+    query = export.export_query(filterset, request.GET)
     back_to_list = f"{list_url()}?{request.GET.urlencode()}"
     if query is None:
         messages.error(request, "Fix the filters before exporting.")
@@ -98,8 +99,7 @@ def phone_connection_export(request, extension: str):
         return redirect(back_to_list)
     content_type, stream = EXPORT_FORMATS[extension]
     response = StreamingHttpResponse(stream(rows), content_type=content_type)
-    chips = filter_chips(PhoneConnectionFilter(request.GET, products=products), request.GET)
-    filename = export.export_filename(chips, extension)
+    filename = export.export_filename(filter_chips(filterset, request.GET), extension)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -118,6 +118,7 @@ def phone_connection_detail(request, connection_id: str):
         "voice": voice_label(connection.voice, voices),
         "speaks_first": speaker_label(connection.agent_speaks_first),
         "history": ChangeRecord.objects.filter(connection_id=connection.id)[:HISTORY_LENGTH],
+        "voices": voices,
         "back_url": next_url or list_url(),
         "here_query": urlencode({"next": here}),
     }

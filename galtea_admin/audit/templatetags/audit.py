@@ -1,16 +1,14 @@
 from django import template
 
 from galtea_admin.audit.recording import TRACKED_FIELDS
-from galtea_admin.galtea.voices import available_voices
 from galtea_admin.phone_connections.tables import describe_value
 
 register = template.Library()
 
 
 @register.filter
-def field_changes(record) -> list[tuple[str, str, str]]:
+def field_changes(record, voices) -> list[tuple[str, str, str]]:
     """(label, before, after) for each field a change record changed, as people read them."""
-    voices = available_voices()
     return [
         (
             TRACKED_FIELDS.get(field, field),
