@@ -485,6 +485,19 @@ class TestUpstreamFailures:
         assert failed.value("name") == new_name
         assert not ChangeRecord.objects.exists()
 
+    def test_api_gone_blames_the_api_not_the_locked_product(
+        self, editor_client, api, row, settings, closed_port_url
+    ):
+        """The product field is shown, never sent: it must not fail a save on its own."""
+        page = open_edit(editor_client, row["id"])
+        settings.GALTEA_API_URL = closed_port_url
+
+        failed = FormPage(save(editor_client, row["id"], page, name=unique_name("Unsaved")))
+
+        assert failed.status == 503
+        assert failed.all_field_errors() == {}
+        assert "product" not in failed.alert_text.lower()
+
 
 def test_a_connection_created_elsewhere_without_voice_or_language_edits_cleanly(
     editor_client, gateway
