@@ -182,7 +182,6 @@ STORAGES = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 LOGGING = {
     "version": 1,

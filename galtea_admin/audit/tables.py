@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 
 from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.audit.templatetags.audit import field_changes
-from galtea_admin.lists.remote_tables import DirectRowsMixin
+from galtea_admin.lists.html import format_html, join_html
+from galtea_admin.lists.remote_tables import DirectHtmlMixin
 from galtea_admin.phone_connections.tables import render_moment
 
 
-class ChangeRecordTable(DirectRowsMixin, tables.Table):
+class ChangeRecordTable(DirectHtmlMixin, tables.Table):
     created_at = tables.Column(verbose_name="When")
     username = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")
@@ -51,8 +51,10 @@ class ChangeRecordTable(DirectRowsMixin, tables.Table):
     def render_changes(self, record):
         if record.action != "update":
             return format_html('<span class="muted">{}</span>', "all fields")
-        return format_html_join(
-            "",
-            '<div><span class="change-field">{}:</span> <del>{}</del> → <ins>{}</ins></div>',
-            field_changes(record, self.voices),
+        return join_html(
+            format_html(
+                '<div><span class="change-field">{}:</span> <del>{}</del> → <ins>{}</ins></div>',
+                *change,
+            )
+            for change in field_changes(record, self.voices)
         )

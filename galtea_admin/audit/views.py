@@ -30,7 +30,7 @@ def activity(request):
     controls = ListControlsForm(
         request.GET, table_class=ChangeRecordTable, default_sort=DEFAULT_SORT
     )
-    table = ChangeRecordTable(filterset.qs, voices=available_voices())
+    table = ChangeRecordTable(filterset.qs, voices=available_voices(), query_params=request.GET)
     table.order_by = controls.chosen_sort
     has_page = paginate(table, page=controls.chosen_page, per_page=controls.chosen_per_page)
     filters_valid = not filterset.is_bound or filterset.is_valid()

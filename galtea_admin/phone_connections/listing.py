@@ -85,6 +85,7 @@ def build_list_page(
         user=user,
         here=here,
         columns=columns,
+        query_params=params,
     )
     table.order_by = controls.chosen_sort
     listing = ListPage(filterset, controls, table)

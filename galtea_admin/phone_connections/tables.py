@@ -7,13 +7,13 @@ from urllib.parse import quote
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from galtea_admin.accounts import roles
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.voices import Voice, default_voice
-from galtea_admin.lists.remote_tables import DirectRowsMixin
+from galtea_admin.lists.html import format_html, join_html
+from galtea_admin.lists.remote_tables import DirectHtmlMixin
 from galtea_admin.phone_connections import phone_numbers
 
 EMPTY = "—"
@@ -62,7 +62,7 @@ def render_moment(value) -> str:
     )
 
 
-class PhoneConnectionTable(DirectRowsMixin, tables.Table):
+class PhoneConnectionTable(DirectHtmlMixin, tables.Table):
     select = tables.CheckBoxColumn(
         accessor="id",
         attrs={
@@ -165,7 +165,7 @@ class PhoneConnectionTable(DirectRowsMixin, tables.Table):
                     record.name,
                 )
             )
-        return format_html_join(" ", "{}", ((link,) for link in links))
+        return join_html(links, " ")
 
     def render_product(self, value):
         name = self.product_names.get(value)
