@@ -146,6 +146,8 @@ CACHES = {
     )
 }
 
+AUTHENTICATION_BACKENDS = ["galtea_admin.accounts.backends.RoleBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -67,6 +68,13 @@ class GalteaClient:
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
+            # The environment (HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE) is read once here,
+            # not on every request; and no ~/.netrc entry can replace the API key.
+            session.trust_env = False
+            session.proxies = requests.utils.get_environ_proxies(self.base_url)
+            session.verify = (
+                os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+            )
             session.headers["Accept"] = "application/json"
             session.headers["User-Agent"] = "galtea-admin"
             self._local.session = session
