@@ -147,6 +147,14 @@ class PhoneConnectionFilter(django_filters.FilterSet):
             "There is no product with the id %(value)s."
         )
 
+    def get_form_class(self):
+        """The same form class for every request (django-filter builds one per filter set;
+        the product choices are set on each form)."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_queryset(self, queryset):
         """Apply each valid filter in turn to the API query (only valid fields are here)."""
         for name, value in self.form.cleaned_data.items():
