@@ -3,12 +3,14 @@ and a faster way to draw tables."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from django.http import QueryDict
 from django.utils.safestring import SafeString
 from django_tables2.data import TableData
-from django_tables2.utils import OrderBy, signature
+from django_tables2.utils import OrderBy
 
 from galtea_admin.lists.html import escape
 
@@ -77,7 +79,7 @@ class DirectHtmlMixin:
         )
 
     def _header_cell(self, bound) -> str:
-        attrs = bound.attrs["th"].as_html()
+        attrs = with_space(bound.attrs["th"].as_html())
         header = escape(bound.header)
         if bound.is_ordered:
             descending = bound.order_by_alias.is_descending
@@ -86,43 +88,61 @@ class DirectHtmlMixin:
         else:
             indicator = "↕"
         if not bound.orderable:
-            return f'<th scope="col" {attrs}>{header}</th>'
+            return f'<th scope="col"{attrs}>{header}</th>'
         params = self.query_params.copy()
         params[self.prefixed_order_by_field] = str(bound.order_by_alias.next)
         params.pop(self.prefixed_page_field, None)
         href = escape(f"?{params.urlencode()}")
         return (
-            f'<th scope="col" {attrs}><a class="sort-link" href="{href}">'
+            f'<th scope="col"{attrs}><a class="sort-link" href="{href}">'
             f'{header} <span class="sort-indicator" aria-hidden="true">{indicator}</span></a></th>'
         )
 
     def _rows(self):
-        plans = [self._column_plan(bound) for bound in self.columns]
-        cell = self._cell
+        columns = [
+            (self._cell_reader(bound), f"<td{with_space(bound.attrs['td'].as_html())}>")
+            for bound in self.columns
+        ]
         for index, row in enumerate(self.page.object_list):
             record = row.record
-            cells = "".join(
-                f"<td {attrs}>{escape(cell(record, plan))}</td>" for plan, attrs in plans
-            )
+            cells = "".join(f"{td}{escape(read(record))}</td>" for read, td in columns)
             yield f'<tr class="{"odd" if index % 2 else "even"}">{cells}</tr>\n'
 
-    def _column_plan(self, bound):
+    def _cell_reader(self, bound) -> Callable[[object], object]:
+        """record → the cell's content: the value, the column's default when it is empty, or
+        what the column's `render_<name>` method makes of it (given `value` and/or `record`)."""
+        accessor = bound.accessor
+        name = accessor.bits[0] if len(accessor.bits) == 1 else None
+        empty_values, default = bound.column.empty_values, bound.default
         render = getattr(self, f"render_{bound.name}", None)
-        wanted = signature(render)[0] if render else ()
-        bits = bound.accessor.bits
-        name = bits[0] if len(bits) == 1 else None
-        plan = (bound.accessor, name, bound.column.empty_values, bound.default, render, wanted)
-        return plan, bound.attrs["td"].as_html()
+        arguments = accepted_arguments(render.__func__) if render else frozenset()
+        pass_value, pass_record = "value" in arguments, "record" in arguments
 
-    @staticmethod
-    def _cell(record, column_plan):
-        accessor, name, empty_values, default, render, wanted = column_plan
-        value = getattr(record, name, None) if name else None
-        if value is None or callable(value):
-            value = accessor.resolve(record, quiet=True)  # nested, dict-like or callable
-        if value in empty_values:
-            return default
-        if render is None:
-            return value
-        available = {"value": value, "record": record}
-        return render(**{name: available[name] for name in wanted})
+        def read(record):
+            value = getattr(record, name, MISSING) if name else MISSING
+            if value is MISSING or callable(value):
+                value = accessor.resolve(record, quiet=True)  # nested, dict-like or callable
+            if value in empty_values:
+                return default
+            if render is None:
+                return value
+            if pass_value and pass_record:
+                return render(value=value, record=record)
+            if pass_value:
+                return render(value=value)
+            return render(record=record) if pass_record else render()
+
+        return read
+
+
+MISSING = object()
+
+
+@cache
+def accepted_arguments(function) -> frozenset[str]:
+    return frozenset(inspect.signature(function).parameters)
+
+
+def with_space(attrs: str) -> str:
+    """HTML attributes to follow a tag name: " class=…", or nothing."""
+    return f" {attrs}" if attrs else ""

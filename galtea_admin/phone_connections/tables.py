@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote
 
 import django_tables2 as tables
@@ -21,6 +22,12 @@ EMPTY = "—"
 # its slot (as reverse() would quote it), rather than reversing every row's URLs.
 URL_SLOT = "connection-id-slot"
 PATH_SAFE = "!$&'()*+,;=~:@"
+
+
+@lru_cache(maxsize=4096)
+def path_segment(connection_id: str) -> str:
+    """A connection id as a URL path segment (as reverse() would quote it)."""
+    return quote(connection_id, safe=PATH_SAFE)
 
 
 def sorted_by(api_field: str) -> dict:
@@ -134,7 +141,7 @@ class PhoneConnectionTable(DirectHtmlMixin, tables.Table):
         """The page `name` of a connection, with the way back to this list."""
         if name not in self.url_patterns:
             self.url_patterns[name] = reverse(f"phone_connections:{name}", args=[URL_SLOT])
-        url = self.url_patterns[name].replace(URL_SLOT, quote(connection_id, safe=PATH_SAFE))
+        url = self.url_patterns[name].replace(URL_SLOT, path_segment(connection_id))
         return f"{url}?{self.next_query}" if self.next_query else url
 
     def render_select(self, value, record):
