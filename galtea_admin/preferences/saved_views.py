@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from functools import cache
+
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.http import QueryDict
 
 from galtea_admin.preferences.models import SavedView
@@ -18,10 +21,24 @@ def saved_query(query_string: str) -> str:
     return params.urlencode()
 
 
-def visible_views(user, list_name: str):
-    """The user's own views and those others shared, the user's own first."""
-    views = SavedView.objects.filter(list_name=list_name).filter(Q(owner=user) | Q(shared=True))
-    return sorted(
-        views.select_related("owner"),
-        key=lambda view: (view.owner_id != user.id, view.name.casefold(), view.id),
+def visible_views(user, list_name: str) -> list[SavedView]:
+    """The user's own views and those others shared, the user's own first; each with
+    `owner_name`, its owner's username."""
+    views = SavedView.objects.raw(visible_views_sql(), [list_name, user.pk, True])
+    return sorted(views, key=lambda view: (view.owner_id != user.pk, view.name.casefold(), view.id))
+
+
+@cache
+def visible_views_sql() -> str:
+    """Read on every list page, so written out: building it through the ORM took ten times
+    longer than running it."""
+    people = get_user_model()._meta
+    q = connection.ops.quote_name
+    owner = q(SavedView._meta.get_field("owner").column)
+    username = q(people.get_field(people.model.USERNAME_FIELD).column)
+    # Identifiers come from the models, values are passed as parameters.
+    return (
+        f"SELECT v.*, p.{username} AS owner_name FROM {q(SavedView._meta.db_table)} v "  # noqa: S608
+        f"JOIN {q(people.db_table)} p ON p.{q(people.pk.column)} = v.{owner} "
+        f"WHERE v.{q('list_name')} = %s AND (v.{owner} = %s OR v.{q('shared')} = %s)"
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from galtea_admin.preferences.models import SavedView
 from tests.batch.pages import SAVE_VIEW_URL, ListView, delete_view_url, list_url, open_list
@@ -194,6 +196,28 @@ class TestWhoSeesWhat:
         assert [v.name for v in page.saved_views] == [name]
         assert box.find_all("script") == []
         assert box.find_all("b") == []
+
+    def test_views_shared_by_many_people_take_no_more_queries(
+        self, viewer_client, manager, django_user_model
+    ):
+        open_list(viewer_client, LIST_URL)  # products and voices cached
+        SavedView.objects.create(owner=manager, name="First", query="sort=name", shared=True)
+        with CaptureQueriesContext(connection) as one_owner:
+            open_list(viewer_client, LIST_URL)
+        for number in range(3):
+            owner = user_with_role(django_user_model, f"owner{number}", "Editor")
+            SavedView.objects.create(owner=owner, name=f"View {number}", query="", shared=True)
+
+        with CaptureQueriesContext(connection) as four_owners:
+            page = open_list(viewer_client, LIST_URL)
+
+        assert [v.note for v in page.saved_views] == [
+            "by mona",
+            "by owner0",
+            "by owner1",
+            "by owner2",
+        ]
+        assert len(four_owners) == len(one_owner)
 
 
 class TestOpening:
