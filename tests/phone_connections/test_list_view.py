@@ -8,12 +8,15 @@ asking the API directly with the same parameters, so rows other tests add do not
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.phone_connections.pages import (
     COLUMNS,
@@ -538,6 +541,21 @@ class TestCost:
             page = show(signed_in, log, query)
             assert page.status == 200
             assert [r["path"] for r in log.requests_received()] == ["/phoneConnections"]
+
+    def test_four_small_queries_of_the_admins_own_database_per_view(self, signed_in, log):
+        show(signed_in, log, "sort=name")
+
+        with CaptureQueriesContext(connection) as queries:
+            page = show(signed_in, log, "sort=name&page=2&name=line")
+
+        assert page.status == 200
+        tables = [re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries]
+        assert tables == [
+            "auth_user",  # who is signed in
+            "auth_permission",  # their permissions, their own and their roles'
+            "preferences_tableconfig",  # their columns
+            "preferences_savedview",  # the saved views they see
+        ]
 
 
 class TestSignedOut:
