@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from galtea_admin.lists.query import encode_query
+
 # Removing a filter starts the list again from its first page.
 RESET_ON_CHANGE = ("page",)
 MAX_CHIP_TEXT = 40
@@ -25,15 +27,10 @@ def shorten(text: str) -> str:
 
 def url_without(params: QueryDict, key: str, value: str | None = None) -> str:
     """`?query` with `key` (or just its one `value`) removed, and the page reset."""
-    remaining = params.copy()
-    for reset in RESET_ON_CHANGE:
-        remaining.pop(reset, None)
     if value is None:
-        remaining.pop(key, None)
-    else:
-        remaining.setlist(key, [v for v in remaining.getlist(key) if v != value])
-    encoded = remaining.urlencode()
-    return f"?{encoded}" if encoded else "?"
+        return "?" + encode_query(params, drop=(*RESET_ON_CHANGE, key))
+    others = encode_query(params, drop=RESET_ON_CHANGE, keep=lambda k, v: (k, v) != (key, value))
+    return "?" + others
 
 
 def filter_chips(filterset, params: QueryDict) -> list[Chip]:

@@ -6,6 +6,8 @@ from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.http import urlencode
 
+from galtea_admin.lists.query import encode_query
+
 PAGE_SIZES = (25, 50, 100)
 MAX_PAGE = 1_000_000
 
@@ -87,20 +89,10 @@ class ListControlsForm(forms.Form):
 
 def without_empty_params(request) -> str | None:
     """The same URL without empty parameters, or None when it has none (clean URLs)."""
-    params = request.GET.copy()
-    dropped = False
-    for key in list(params):
-        values = params.getlist(key)
-        kept = [value for value in values if value.strip()]
-        if len(kept) != len(values):
-            dropped = True
-            if kept:
-                params.setlist(key, kept)
-            else:
-                del params[key]
-    if not dropped:
+    params = request.GET
+    if all(value.strip() for _, values in params.lists() for value in values):
         return None
-    encoded = params.urlencode()
+    encoded = encode_query(params, keep=lambda key, value: bool(value.strip()))
     return request.path + (f"?{encoded}" if encoded else "")
 
 

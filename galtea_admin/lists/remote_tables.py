@@ -13,6 +13,7 @@ from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
 
 from galtea_admin.lists.html import escape
+from galtea_admin.lists.query import encode_query
 
 # fetch(order, offset, limit) → the records of that slice, in that order.
 Fetch = Callable[[tuple[tuple[str, str], ...], int, int], Sequence]
@@ -89,10 +90,12 @@ class DirectHtmlMixin:
             indicator = "↕"
         if not bound.orderable:
             return f'<th scope="col"{attrs}>{header}</th>'
-        params = self.query_params.copy()
-        params[self.prefixed_order_by_field] = str(bound.order_by_alias.next)
-        params.pop(self.prefixed_page_field, None)
-        href = escape(f"?{params.urlencode()}")
+        query = encode_query(
+            self.query_params,
+            drop=(self.prefixed_page_field,),
+            replace={self.prefixed_order_by_field: str(bound.order_by_alias.next)},
+        )
+        href = escape(f"?{query}")
         return (
             f'<th scope="col"{attrs}><a class="sort-link" href="{href}">'
             f'{header} <span class="sort-indicator" aria-hidden="true">{indicator}</span></a></th>'

@@ -21,6 +21,7 @@ from galtea_admin.galtea.products import Product, cached_products
 from galtea_admin.galtea.voices import available_voices
 from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.controls import PAGE_SIZES, without_empty_params
+from galtea_admin.lists.query import encode_query
 from galtea_admin.phone_connections import bulk, editing, export, phone_numbers
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.forms import CreateForm, EditForm
@@ -144,10 +145,8 @@ def failure_message(error: GalteaError) -> str:
 
 def query_without(params, keys) -> str:
     """`?query` of `params` without `keys` ("" when nothing is left)."""
-    kept = params.copy()
-    for key in keys:
-        kept.pop(key, None)
-    return f"?{kept.urlencode()}" if kept else ""
+    encoded = encode_query(params, drop=keys)
+    return f"?{encoded}" if encoded else ""
 
 
 def conflict_rows(form, conflict) -> list[tuple[str, str]]:
