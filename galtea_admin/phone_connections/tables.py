@@ -9,11 +9,12 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from galtea_admin.accounts import roles
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.voices import Voice, default_voice
-from galtea_admin.lists.html import format_html, join_html
+from galtea_admin.lists.html import escape, format_html, join_html
 from galtea_admin.lists.remote_tables import DirectHtmlMixin
 from galtea_admin.phone_connections import phone_numbers
 
@@ -134,15 +135,17 @@ class PhoneConnectionTable(DirectHtmlMixin, tables.Table):
         self.product_names = {product.id: product.name for product in products}
         self.voice_labels = {voice.id: voice.label for voice in voices}
         self.default_voice_label = voice_label(None, voices)
-        self.next_query = urlencode({"next": here}) if here else ""
+        # As HTML once per table: it is the long part of every row's links.
+        self.next_query = escape(urlencode({"next": here})) if here else ""
         self.url_patterns: dict[str, str] = {}
 
-    def link(self, name: str, connection_id: str) -> str:
-        """The page `name` of a connection, with the way back to this list."""
+    def link(self, name: str, connection_id: str) -> SafeString:
+        """The page `name` of a connection, with the way back to this list (as HTML)."""
         if name not in self.url_patterns:
             self.url_patterns[name] = reverse(f"phone_connections:{name}", args=[URL_SLOT])
         url = self.url_patterns[name].replace(URL_SLOT, path_segment(connection_id))
-        return f"{url}?{self.next_query}" if self.next_query else url
+        url = escape(url)
+        return SafeString(f"{url}?{self.next_query}" if self.next_query else url)
 
     def render_select(self, value, record):
         return format_html(
