@@ -202,7 +202,8 @@ def machine_header(quick: bool, notes: list[str], loads: tuple[str, str]) -> str
             if line.startswith("MemTotal:"):
                 memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     commit = git(["rev-parse", "--short", "HEAD"]) or "unknown"
-    dirty = git(["status", "--porcelain", "--untracked-files=no"])
+    # The results of an earlier run are not a change to what is measured.
+    dirty = git(["status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results.md"])
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Galtea Admin benchmark",
