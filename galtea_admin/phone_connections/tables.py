@@ -133,8 +133,10 @@ class PhoneConnectionTable(DirectHtmlMixin, tables.Table):
         for name in hidden:
             self.columns.hide(name)
         self.product_names = {product.id: product.name for product in products}
-        self.voice_labels = {voice.id: voice.label for voice in voices}
-        self.default_voice_label = voice_label(None, voices)
+        self.product_cells: dict[str, SafeString] = {}
+        # Labels as HTML once per page, not once per row.
+        self.voice_labels = {voice.id: SafeString(escape(voice.label)) for voice in voices}
+        self.default_voice_label = SafeString(escape(voice_label(None, voices)))
         # As HTML once per table: it is the long part of every row's links.
         self.next_query = escape(urlencode({"next": here})) if here else ""
         self.url_patterns: dict[str, str] = {}
@@ -178,19 +180,18 @@ class PhoneConnectionTable(DirectHtmlMixin, tables.Table):
         return join_html(links, " ")
 
     def render_product(self, value):
-        name = self.product_names.get(value)
-        if name is None:
-            return format_html('<span class="mono" title="Unknown product">{}</span>', value)
-        return format_html('<span title="{}">{}</span>', value, name)
+        cell = self.product_cells.get(value)
+        if cell is None:  # drawn once per product and page
+            name = self.product_names.get(value)
+            if name is None:
+                cell = format_html('<span class="mono" title="Unknown product">{}</span>', value)
+            else:
+                cell = format_html('<span title="{}">{}</span>', value, name)
+            self.product_cells[value] = cell
+        return cell
 
     def render_phone(self, value):
-        formatted, country = phone_numbers.describe(value)
-        return format_html(
-            '<span class="phone" title="{}">{}</span> <span class="country">{}</span>',
-            value,
-            formatted,
-            country,
-        )
+        return phone_cell(value)
 
     def render_voice(self, record):
         if not record.voice:
@@ -202,6 +203,18 @@ class PhoneConnectionTable(DirectHtmlMixin, tables.Table):
 
     def render_created(self, value):
         return render_moment(value)
+
+
+@lru_cache(maxsize=4096)
+def phone_cell(e164: str) -> SafeString:
+    """A number as people read it, its country beside it, the exact number on hover."""
+    formatted, country = phone_numbers.describe(e164)
+    return format_html(
+        '<span class="phone" title="{}">{}</span> <span class="country">{}</span>',
+        e164,
+        formatted,
+        country,
+    )
 
 
 def describe_value(field: str, value, voices: list[Voice]) -> str:
