@@ -68,9 +68,9 @@ def phone_connection_list(request):
         "here_query": urlencode({"next": request.get_full_path()}),
         "export_query": query_without(request.GET, ("page", "per_page")),
         "list_name": LIST_NAME,
-        "query": request.GET.urlencode(),
+        "query": encode_query(request.GET),
         "saved_views": visible_views(request.user, LIST_NAME),
-        "current_view_query": saved_query(request.GET.urlencode()),
+        "current_view_query": saved_query(request.GET),
         "column_choices": column_choices(columns, shown),
     }
     status = 200 if listing.is_valid else 400

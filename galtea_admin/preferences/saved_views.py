@@ -8,17 +8,17 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import QueryDict
 
+from galtea_admin.lists.query import encode_query
 from galtea_admin.preferences.models import SavedView
 
 # A saved view restores filters, sort and page size, and opens on the first page.
 NOT_SAVED = ("page",)
 
 
-def saved_query(query_string: str) -> str:
-    params = QueryDict(query_string, mutable=True)
-    for key in NOT_SAVED:
-        params.pop(key, None)
-    return params.urlencode()
+def saved_query(query: QueryDict | str) -> str:
+    """The query string a view saves: the list's parameters without the page."""
+    params = QueryDict(query) if isinstance(query, str) else query
+    return encode_query(params, drop=NOT_SAVED)
 
 
 def visible_views(user, list_name: str) -> list[SavedView]:
