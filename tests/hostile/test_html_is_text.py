@@ -59,7 +59,7 @@ def payload(request) -> str:
 @pytest.fixture
 def hostile(settings, running_proxy, emulator, payload):
     """A connection whose name, language and product name all hold `payload`."""
-    tag = uuid.uuid4().hex[:10]
+    tag = f"tag{uuid.uuid4().hex[:10]}"  # with letters: digits only would search numbers
     product = products(emulator)[0]
     row = create_row(
         emulator,
