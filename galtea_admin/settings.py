@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_tables2",
+    "galtea_admin.lists",
     "galtea_admin.accounts",
     "galtea_admin.phone_connections",
     "galtea_admin.audit",
@@ -146,7 +147,7 @@ CACHES = {
     )
 }
 
-AUTHENTICATION_BACKENDS = ["galtea_admin.accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["galtea_admin.accounts.backends.OneQueryModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 
 
-class RoleBackend(ModelBackend):
+class OneQueryModelBackend(ModelBackend):
     def get_all_permissions(self, user_obj, obj=None):
         plain_user = user_obj.is_active and not user_obj.is_anonymous and obj is None
         if not plain_user or user_obj.is_superuser:

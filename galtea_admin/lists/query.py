@@ -21,9 +21,10 @@ def encode_query(
 ) -> str:
     """`params` as a query string (no "?"; "" when nothing is left), the same encoding as
     `QueryDict.urlencode()`: without the `drop` keys and the (key, value) pairs `keep`
-    refuses, with each `replace` key set to its one value (in its place, else at the end)."""
+    refuses, with each `replace` key set to its one value (in its place, else at the end).
+    A key both dropped and replaced is dropped."""
     drop = frozenset(drop)
-    replace = dict(replace or {})
+    replace = {key: value for key, value in (replace or {}).items() if key not in drop}
     pairs = []
     for key, values in params.lists():
         if key in drop:

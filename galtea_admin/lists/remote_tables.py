@@ -7,8 +7,10 @@ import inspect
 from collections.abc import Callable, Sequence
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import QueryDict
 from django.utils.safestring import SafeString
+from django_tables2 import Column
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
 
@@ -62,14 +64,19 @@ class DirectHtmlMixin:
     django-tables2's template works out, for every cell, which arguments the column's
     `render_<name>` method takes and what the cell's attributes are, and renders a template
     per table with every context processor run again. The answers are the same for every
-    row of a column, so this works them out once per column, then draws each row with the
-    same render methods, defaults and escaping. Sort links keep the rest of the page's URL
-    (`query_params`, set by the view) and go back to the first page.
+    row of a column, so this works them out once per column, then draws each row.
+
+    What it draws: each cell's value (by its accessor; callables are called), the column's
+    default for empty values, or what the table's `render_<name>(value, record)` method
+    makes of it, escaped; the columns' `th`/`td` attributes; sortable headers linking to
+    this page's query (`query_params`) with the new sort and no page. Columns that need
+    more of django-tables2 (their own `render`, `linkify`, other render arguments) are
+    refused when the table is drawn, rather than drawn differently.
     """
 
-    def __init__(self, *args, query_params: QueryDict | None = None, **kwargs):
+    def __init__(self, *args, query_params: QueryDict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.query_params = query_params if query_params is not None else QueryDict()
+        self.query_params = query_params
 
     @property
     def html(self) -> SafeString:
@@ -116,9 +123,20 @@ class DirectHtmlMixin:
         what the column's `render_<name>` method makes of it (given `value` and/or `record`)."""
         accessor = bound.accessor
         name = accessor.bits[0] if len(accessor.bits) == 1 else None
-        empty_values, default = bound.column.empty_values, bound.default
+        column = bound.column
+        empty_values, default = column.empty_values, bound.default
         render = getattr(self, f"render_{bound.name}", None)
-        arguments = accepted_arguments(render.__func__) if render else frozenset()
+        arguments = accepted_arguments(getattr(render, "__func__", render)) if render else set()
+        arguments -= {"self"}
+        if (
+            arguments - {"value", "record"}
+            or column.link
+            or (render is None and type(column).render is not Column.render)
+        ):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}.{bound.name}: drawn in Python, a column takes only "
+                "render_<name>(value, record) methods: no own render, linkify or other arguments."
+            )
         pass_value, pass_record = "value" in arguments, "record" in arguments
 
         def read(record):
@@ -143,6 +161,7 @@ MISSING = object()
 
 @cache
 def accepted_arguments(function) -> frozenset[str]:
+    """The names of `function`'s parameters (render methods: once per method, not per page)."""
     return frozenset(inspect.signature(function).parameters)
 
 

@@ -61,7 +61,7 @@ def export_query(
         return None
     controls = ListControlsForm(params, table_class=PhoneConnectionTable, default_sort=DEFAULT_SORT)
     data = RemoteTableData(fetch=None)
-    table = PhoneConnectionTable(data, products=[], voices=[])
+    table = PhoneConnectionTable(data, products=[], voices=[], query_params=params)
     table.order_by = controls.chosen_sort
     return filterset.qs.order_by(*data.api_order)
 

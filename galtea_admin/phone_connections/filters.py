@@ -140,16 +140,15 @@ class PhoneConnectionFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, products=(), **kwargs):
         super().__init__(data, queryset=PhoneConnectionQuery(), **kwargs)
-        choices = [(product.id, product.name) for product in products]
-        self.filters["product"].extra["choices"] = choices
-        self.form.fields["product"].choices = choices
+        # On this request's form only: the form class is shared (see get_form_class).
+        self.form.fields["product"].choices = [(product.id, product.name) for product in products]
         self.form.fields["product"].error_messages["invalid_choice"] = (
             "There is no product with the id %(value)s."
         )
 
     def get_form_class(self):
-        """The same form class for every request (django-filter builds one per filter set;
-        the product choices are set on each form)."""
+        """The same form class for every request (django-filter builds one per filter set).
+        It holds no request's data: the product choices are set on each form."""
         cls = type(self)
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()

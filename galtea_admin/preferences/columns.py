@@ -41,10 +41,9 @@ def table_config_sql() -> str:
     """Read on every list page, so written out: building it through the ORM took longer
     than running it."""
     q = connection.ops.quote_name
-    user = q(TableConfig._meta.get_field("user").column)
-    table = q(TableConfig._meta.db_table)
-    # Identifiers come from the model, values are passed as parameters.
-    return f"SELECT * FROM {table} WHERE {user} = %s AND {q('table')} = %s"  # noqa: S608
+    user, table = (q(TableConfig._meta.get_field(name).column) for name in ("user", "table"))
+    # Every identifier comes from the model; values are passed as parameters.
+    return f"SELECT * FROM {q(TableConfig._meta.db_table)} WHERE {user} = %s AND {table} = %s"  # noqa: S608
 
 
 def column_choices(columns: dict[str, str], shown: list[str]) -> list[ColumnChoice]:

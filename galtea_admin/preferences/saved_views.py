@@ -34,11 +34,14 @@ def visible_views_sql() -> str:
     longer than running it."""
     people = get_user_model()._meta
     q = connection.ops.quote_name
-    owner = q(SavedView._meta.get_field("owner").column)
-    username = q(people.get_field(people.model.USERNAME_FIELD).column)
-    # Identifiers come from the models, values are passed as parameters.
+
+    def column(name: str) -> str:
+        return q(SavedView._meta.get_field(name).column)
+
+    owner, username = column("owner"), q(people.get_field(people.model.USERNAME_FIELD).column)
+    # Every identifier comes from the models; values are passed as parameters.
     return (
         f"SELECT v.*, p.{username} AS owner_name FROM {q(SavedView._meta.db_table)} v "  # noqa: S608
         f"JOIN {q(people.db_table)} p ON p.{q(people.pk.column)} = v.{owner} "
-        f"WHERE v.{q('list_name')} = %s AND (v.{owner} = %s OR v.{q('shared')} = %s)"
+        f"WHERE v.{column('list_name')} = %s AND (v.{owner} = %s OR v.{column('shared')} = %s)"
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import django_tables2 as tables
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.http import QueryDict
 
 from galtea_admin.lists.html import format_html
@@ -112,3 +114,42 @@ def test_without_a_query_the_links_hold_only_the_sort():
     title = page.one("thead").find_all("th")[0]
     assert title.attrs["aria-sort"] == "descending"
     assert title.one("a").attrs["href"] == "?sort=title"
+
+
+class NeedsMore(DirectHtmlMixin, tables.Table):
+    title = tables.BooleanColumn()
+
+
+class AsksForTheTable(DirectHtmlMixin, tables.Table):
+    title = tables.Column()
+
+    def render_title(self, value, table):
+        return value
+
+
+class Linked(DirectHtmlMixin, tables.Table):
+    title = tables.Column(linkify=lambda record: "/")
+
+
+@pytest.mark.parametrize("table_class", [NeedsMore, AsksForTheTable, Linked])
+def test_columns_needing_more_of_django_tables2_are_refused_not_drawn_differently(table_class):
+    table = table_class(ROWS, query_params=QueryDict())
+    table.paginate(per_page=25, page=1)
+
+    with pytest.raises(ImproperlyConfigured, match="title"):
+        table.html  # noqa: B018 - drawing is the test
+
+
+class StaticRender(DirectHtmlMixin, tables.Table):
+    title = tables.Column()
+
+    @staticmethod
+    def render_title(value):
+        return value.upper()
+
+
+def test_a_static_render_method_is_called_like_any_other():
+    table = StaticRender(ROWS[:1], query_params=QueryDict())
+    table.paginate(per_page=25, page=1)
+
+    assert cells(parse(f"<body>{table.html}</body>")) == [["<SCRIPT>HI</SCRIPT>"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from galtea_admin.phone_connections.templatetags.form_fields import form_field
+from galtea_admin.lists.templatetags.form_fields import form_field
 from tests.html_tree import parse
 
 

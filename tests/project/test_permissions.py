@@ -9,7 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 
 from galtea_admin.accounts import roles
-from galtea_admin.accounts.backends import RoleBackend
+from galtea_admin.accounts.backends import OneQueryModelBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def as_django_reads_them(user):
 def test_each_role_has_what_django_would_read(role):
     user = make_user(f"someone-{role}", groups=[role])
 
-    permissions = RoleBackend().get_all_permissions(user)
+    permissions = OneQueryModelBackend().get_all_permissions(user)
 
     assert permissions == as_django_reads_them(user)
     assert permissions  # every role grants something
@@ -40,7 +40,7 @@ def test_own_and_role_permissions_together(django_assert_num_queries):
     user = make_user("mixed", groups=["Viewer"], direct=["view_changerecord", "add_group"])
 
     with django_assert_num_queries(1):
-        permissions = RoleBackend().get_all_permissions(user)
+        permissions = OneQueryModelBackend().get_all_permissions(user)
         assert user.has_perm("auth.add_group")
         assert user.has_perm(roles.VIEW)
         assert not user.has_perm(roles.DELETE)
@@ -52,22 +52,22 @@ def test_own_and_role_permissions_together(django_assert_num_queries):
 def test_two_roles_granting_the_same_permission_count_it_once():
     user = make_user("two-roles", groups=["Viewer", "Manager"])
 
-    assert RoleBackend().get_all_permissions(user) == as_django_reads_them(user)
+    assert OneQueryModelBackend().get_all_permissions(user) == as_django_reads_them(user)
 
 
 def test_an_inactive_person_has_none():
     user = make_user("gone", groups=["Manager"], is_active=False)
 
-    assert RoleBackend().get_all_permissions(user) == set()
+    assert OneQueryModelBackend().get_all_permissions(user) == set()
     assert not user.has_perm(roles.VIEW)
 
 
 def test_a_superuser_has_every_permission():
     user = make_user("root", is_superuser=True)
 
-    assert RoleBackend().get_all_permissions(user) == as_django_reads_them(user)
-    assert len(RoleBackend().get_all_permissions(user)) == Permission.objects.count()
+    assert OneQueryModelBackend().get_all_permissions(user) == as_django_reads_them(user)
+    assert len(OneQueryModelBackend().get_all_permissions(user)) == Permission.objects.count()
 
 
 def test_nobody_signed_in_has_none():
-    assert RoleBackend().get_all_permissions(AnonymousUser()) == set()
+    assert OneQueryModelBackend().get_all_permissions(AnonymousUser()) == set()

@@ -1,6 +1,7 @@
-"""`{% list_query page=2 %}`: this page's query string with some parameters changed (None
-removes one), as Django's `{% querystring %}` makes it, but built from the parameters'
-pairs without copying the query (list pages make several of these links)."""
+"""`{% list_query page=2 %}`: this page's query string with some parameters set to one
+value each (None removes one): the same links as Django's `{% querystring %}` makes for
+single values, built from the parameters' pairs without copying the query (list pages make
+several of these links)."""
 
 from __future__ import annotations
 
