@@ -24,6 +24,7 @@ PER_PAGE = 25
 DEEP_OFFSET = 90_000
 DEEP_PAGE = DEEP_OFFSET // PER_PAGE + 1  # page 3601 shows rows 90,001-90,025
 OVERHEAD_TARGET_MS = 15.0
+LIST_ROUNDS = 4  # list samples are taken in this many rounds across the scenarios
 EXPORT_RATE_TARGET = 10_000  # rows per second
 EXPORT_RSS_TARGET_MB = 150.0
 BENCH_NAME_PREFIX = "zz-bench"
@@ -276,27 +277,62 @@ def broad_product_filter(ctx: Context) -> list[str]:
     return ids
 
 
-def run_list_scenario(ctx: Context, scenario: ListScenario) -> list[Row]:
-    ctx.warm_up(scenario.path, ctx.sizes.warmup)
+@dataclass
+class ListMeasurement:
+    """One list scenario: its upstream requests per view (counted once, after a warm-up)
+    and its timing samples (taken in rounds, see run_list_scenarios)."""
 
+    scenario: ListScenario
+    counted: Timings
+    per_view: float
+    paths: Counter
+    queries: set[str]
+    admin: Timings = field(default_factory=Timings)
+    raw: Timings = field(default_factory=Timings)
+    cpu_seconds: float = 0.0
+
+    @property
+    def replay(self) -> str | None:
+        """The exact API query the admin sent, to time it straight against the API."""
+        return f"/phoneConnections?{next(iter(self.queries))}" if len(self.queries) == 1 else None
+
+
+def run_list_scenarios(ctx: Context, scenarios: list[ListScenario]) -> list[Row]:
+    """Every list scenario, its samples taken in rounds across the scenarios: a slow stretch
+    of the shared machine then weighs on every scenario alike, not on whichever ran then."""
+    measurements = [prepare_list_scenario(ctx, scenario) for scenario in scenarios]
+    per_round = math.ceil(ctx.sizes.list_samples / LIST_ROUNDS)
+    for _ in range(LIST_ROUNDS):
+        for measurement in measurements:
+            sample_list_scenario(ctx, measurement, per_round)
+    return [row for measurement in measurements for row in list_rows(ctx, measurement)]
+
+
+def prepare_list_scenario(ctx: Context, scenario: ListScenario) -> ListMeasurement:
+    ctx.warm_up(scenario.path, ctx.sizes.warmup)
     # Upstream requests per view, and the exact query the admin sends (from the log).
     ctx.emulator.clear_request_log()
     views = ctx.sizes.count_views
-    admin = Timings()
+    counted = Timings()
     for _ in range(views):
-        check_list_page(ctx, scenario, admin)
+        check_list_page(ctx, scenario, counted)
     calls = ctx.upstream_calls()
-    per_view = len(calls) / views
-    paths = Counter(call["path"] for call in calls)
-    queries = {call["query"] for call in calls if call["path"] == "/phoneConnections"}
-    replay = f"/phoneConnections?{next(iter(queries))}" if len(queries) == 1 else None
+    return ListMeasurement(
+        scenario,
+        counted,
+        per_view=len(calls) / views,
+        paths=Counter(call["path"] for call in calls),
+        queries={call["query"] for call in calls if call["path"] == "/phoneConnections"},
+    )
 
-    # Timing: admin view and the same query sent straight to the API, taken in turns so
-    # that whatever else the machine does weighs on both alike.
-    admin_timed, raw = Timings(), Timings()
+
+def sample_list_scenario(ctx: Context, measurement: ListMeasurement, count: int) -> None:
+    """Admin views and the same query sent straight to the API, taken in turns so that
+    whatever else the machine does weighs on both alike."""
+    replay, raw = measurement.replay, measurement.raw
     cpu_before = ctx.admin.workers_cpu_seconds()
-    for _ in range(ctx.sizes.list_samples):
-        check_list_page(ctx, scenario, admin_timed)
+    for _ in range(count):
+        check_list_page(ctx, measurement.scenario, measurement.admin)
         if replay is None:
             continue
         try:
@@ -308,10 +344,16 @@ def run_list_scenario(ctx: Context, scenario: ListScenario) -> list[Row]:
             raw.samples.append(seconds)
         else:
             raw.add_error(f"HTTP {response.status_code}")
-    cpu_ms = (ctx.admin.workers_cpu_seconds() - cpu_before) * 1000 / ctx.sizes.list_samples
-    admin_timed.errors += admin.errors
-    admin_timed.error_kinds.update(admin.error_kinds)
-    admin = admin_timed
+    measurement.cpu_seconds += ctx.admin.workers_cpu_seconds() - cpu_before
+
+
+def list_rows(ctx: Context, measurement: ListMeasurement) -> list[Row]:
+    scenario, admin, raw = measurement.scenario, measurement.admin, measurement.raw
+    per_view, paths, queries = measurement.per_view, measurement.paths, measurement.queries
+    views = len(admin.samples) + admin.errors
+    cpu_ms = measurement.cpu_seconds * 1000 / max(views, 1)
+    admin.errors += measurement.counted.errors
+    admin.error_kinds.update(measurement.counted.error_kinds)
 
     overhead = admin.p50_ms - raw.p50_ms
     ratio = admin.p50_ms / raw.p50_ms if raw.samples else math.nan
