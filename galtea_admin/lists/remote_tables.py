@@ -47,15 +47,22 @@ class RemoteTableData(TableData):
         raise TypeError("the API gives no total count")
 
     def order_by(self, aliases):
-        pairs: list[tuple[str, str]] = []
-        for alias in aliases:
-            column = self.table.columns[OrderBy(alias).bare]
-            descending = alias.startswith("-")
-            for accessor in column.column.order_by or (column.accessor,):
-                field = str(accessor).lstrip("-")
-                flipped = str(accessor).startswith("-") != descending
-                pairs.append((field, "desc" if flipped else "asc"))
-        self.api_order = tuple(pairs)
+        self.api_order = api_order(type(self.table), aliases)
+
+
+def api_order(table_class, aliases) -> tuple[tuple[str, str], ...]:
+    """The (API field, "asc"/"desc") pairs that sort like django-tables2 `aliases` ("-name")
+    on `table_class`: each column's `order_by` fields, else its accessor."""
+    pairs: list[tuple[str, str]] = []
+    for alias in aliases:
+        name = OrderBy(alias).bare
+        column = table_class.base_columns[name]
+        descending = alias.startswith("-")
+        for accessor in column.order_by or (column.accessor or name,):
+            field = str(accessor).lstrip("-")
+            flipped = str(accessor).startswith("-") != descending
+            pairs.append((field, "desc" if flipped else "asc"))
+    return tuple(pairs)
 
 
 class DirectHtmlMixin:

@@ -27,7 +27,7 @@ from galtea_admin.galtea.phone_connections import (
 from galtea_admin.galtea.products import Product
 from galtea_admin.lists.chips import Chip
 from galtea_admin.lists.controls import ListControlsForm
-from galtea_admin.lists.remote_tables import RemoteTableData
+from galtea_admin.lists.remote_tables import api_order
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.listing import DEFAULT_SORT
 from galtea_admin.phone_connections.tables import PhoneConnectionTable
@@ -60,10 +60,7 @@ def export_query(
     if filterset.is_bound and not filterset.is_valid():
         return None
     controls = ListControlsForm(params, table_class=PhoneConnectionTable, default_sort=DEFAULT_SORT)
-    data = RemoteTableData(fetch=None)
-    table = PhoneConnectionTable(data, products=[], voices=[], query_params=params)
-    table.order_by = controls.chosen_sort
-    return filterset.qs.order_by(*data.api_order)
+    return filterset.qs.order_by(*api_order(PhoneConnectionTable, [controls.chosen_sort]))
 
 
 def export_rows(query: PhoneConnectionQuery, products: list[Product]) -> Iterator[dict]:
