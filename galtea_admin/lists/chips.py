@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.http import QueryDict
 
 from galtea_admin.lists.query import encode_query
@@ -36,19 +37,27 @@ def url_without(params: QueryDict, key: str, value: str | None = None) -> str:
 def filter_chips(filterset, params: QueryDict) -> list[Chip]:
     """A chip per active filter; one per value for multiple-choice filters."""
     chips: list[Chip] = []
-    form = filterset.form
-    for name, field in form.fields.items():
+    for name, field in filterset.form.fields.items():
         values = [v for v in params.getlist(name) if v.strip()]
         if not values:
             continue
-        choices = dict(getattr(field, "choices", ()) or ())
+        labels = choice_labels(field)
         if getattr(field.widget, "allow_multiple_selected", False):
             for value in values:
-                display = choices.get(value, value)
-                chips.append(
-                    Chip(field.label, shorten(str(display)), url_without(params, name, value))
-                )
+                display = str(labels.get(value, value))
+                chips.append(Chip(field.label, shorten(display), url_without(params, name, value)))
         else:
-            display = values[-1].replace("T", " ") if name.startswith("created") else values[-1]
-            chips.append(Chip(field.label, shorten(display), url_without(params, name)))
+            value = values[-1]
+            display = (
+                value.replace("T", " ") if name.startswith("created") else labels.get(value, value)
+            )
+            chips.append(Chip(field.label, shorten(str(display)), url_without(params, name)))
     return chips
+
+
+def choice_labels(field) -> dict[str, str]:
+    """value → label of a field's fixed choices ("delete" → "Deleted"). None for choices
+    drawn from the database: their values (usernames) read well and need no query."""
+    if not isinstance(field, forms.ChoiceField) or isinstance(field, forms.ModelChoiceField):
+        return {}
+    return {str(value): label for value, label in field.choices}

@@ -1,0 +1,32 @@
+"""Filter chips read as the filter form does: a choice by its label, a person by name."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import QueryDict
+
+from galtea_admin.audit.filters import ChangeRecordFilter
+from galtea_admin.audit.models import ChangeRecord
+from galtea_admin.lists.chips import filter_chips
+
+pytestmark = pytest.mark.django_db
+
+
+def chips_for(query: str):
+    params = QueryDict(query)
+    filterset = ChangeRecordFilter(params, queryset=ChangeRecord.objects.all())
+    return [(chip.label, chip.value, chip.remove_url) for chip in filter_chips(filterset, params)]
+
+
+def test_a_choice_shows_its_label(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        chips = chips_for("action=delete&sort=-created_at&page=2")
+
+    assert chips == [("Action", "Deleted", "?sort=-created_at")]
+
+
+def test_a_person_shows_by_username_without_reading_every_user(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        chips = chips_for("user=mona")
+
+    assert chips == [("User", "mona", "?")]
