@@ -25,12 +25,13 @@ class GalteaErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, GalteaError):
             return None
+        is_not_found = isinstance(exception, GalteaNotFound)
+        is_configuration = isinstance(exception, CONFIGURATION_ERRORS)
         context = {
-            "error": exception,
             "title": exception.title,
             "message": exception.message,
-            "is_not_found": isinstance(exception, GalteaNotFound),
-            "is_configuration": isinstance(exception, CONFIGURATION_ERRORS),
-            "can_retry": not isinstance(exception, (GalteaNotFound, *CONFIGURATION_ERRORS)),
+            "is_not_found": is_not_found,
+            "is_configuration": is_configuration,
+            "can_retry": not (is_not_found or is_configuration),
         }
         return render(request, "galtea_error.html", context, status=exception.status)

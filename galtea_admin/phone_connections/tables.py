@@ -209,12 +209,10 @@ class PhoneConnectionTable(DirectHtmlMixin, tables.Table):
 def phone_cell(e164: str) -> SafeString:
     """A number as people read it, its country beside it, the exact number on hover."""
     formatted, country = phone_numbers.describe(e164)
-    return format_html(
-        '<span class="phone" title="{}">{}</span> <span class="country">{}</span>',
-        e164,
-        formatted,
-        country,
-    )
+    number = format_html('<span class="phone" title="{}">{}</span>', e164, formatted)
+    if not country:
+        return number
+    return format_html('{} <span class="country">{}</span>', number, country)
 
 
 def describe_value(field: str, value, voices: list[Voice]) -> str:

@@ -277,6 +277,16 @@ def activity(client, **params) -> ActivityPage:
 
 
 class TestActivityList:
+    def test_asks_galtea_for_voices_only_to_show_a_voice_change(self, viewer_client, history, api):
+        api.clear_request_log()
+
+        assert activity(viewer_client, action="create").status == 200
+        assert api.requests_received() == []
+
+        page = activity(viewer_client)
+        assert "Voice: Sarah (default) → Jack (en-US)" in " ".join(page.column("Changes"))
+        assert [r["path"] for r in api.requests_received()] == ["/phoneConnections/voices"]
+
     def test_lists_every_change_newest_first(self, viewer_client, history):
         page = activity(viewer_client)
 

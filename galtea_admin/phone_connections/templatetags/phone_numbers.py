@@ -1,11 +1,12 @@
 from django import template
 
-from galtea_admin.phone_connections import phone_numbers
+from galtea_admin.phone_connections.tables import phone_cell
 
 register = template.Library()
 
 
 @register.filter
-def describe_phone(e164: str) -> tuple[str, str]:
-    """(international format, country) of an E.164 number."""
-    return phone_numbers.describe(e164)
+def phone(e164: str):
+    """`{{ number|phone }}`: a number as the list shows it (international format, country,
+    the exact number on hover)."""
+    return phone_cell(e164)
