@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from galtea_admin.audit.models import Action, ChangeRecord
-from galtea_admin.galtea.phone_connections import PhoneConnection
+from galtea_admin.galtea.phone_connections import (
+    UPDATABLE_FIELDS,
+    PhoneConnection,
+    updatable_values,
+)
 
-# The fields a change record describes, with their labels.
-TRACKED_FIELDS = {
+LABELS = {
     "name": "Name",
     "phone_number": "Phone number",
     "voice": "Voice",
     "language_code": "Language",
     "agent_speaks_first": "Agent speaks first",
 }
-
-
-def field_values(connection: PhoneConnection) -> dict[str, object]:
-    return {field: getattr(connection, field) for field in TRACKED_FIELDS}
+# The fields a change record describes: every field a change can make, with its label.
+TRACKED_FIELDS = {field: LABELS[field] for field in UPDATABLE_FIELDS}
 
 
 def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, list]:
@@ -51,7 +52,7 @@ def record_change(
 
 
 def record_create(user, connection: PhoneConnection, *, product_name: str = "") -> ChangeRecord:
-    values = field_values(connection)
+    values = updatable_values(connection)
     changes = {field: [None, value] for field, value in values.items()}
     return record_change(
         user, Action.CREATE, connection, changes=changes, product_name=product_name
@@ -61,12 +62,12 @@ def record_create(user, connection: PhoneConnection, *, product_name: str = "") 
 def record_update(
     user, before: PhoneConnection, after: PhoneConnection, *, product_name: str = ""
 ) -> ChangeRecord:
-    changes = diff(field_values(before), field_values(after))
+    changes = diff(updatable_values(before), updatable_values(after))
     return record_change(user, Action.UPDATE, after, changes=changes, product_name=product_name)
 
 
 def record_delete(user, connection: PhoneConnection, *, product_name: str = "") -> ChangeRecord:
-    values = field_values(connection)
+    values = updatable_values(connection)
     changes = {field: [value, None] for field, value in values.items()}
     return record_change(
         user, Action.DELETE, connection, changes=changes, product_name=product_name

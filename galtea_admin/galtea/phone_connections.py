@@ -59,10 +59,15 @@ read_connections = list_reader(PhoneConnection, PHONE_CONNECTION_FIELDS, "phone 
 UPDATABLE_FIELDS = {
     "name": "name",
     "phone_number": "phoneNumber",
-    "agent_speaks_first": "agentSpeaksFirst",
     "voice": "voice",
     "language_code": "languageCode",
+    "agent_speaks_first": "agentSpeaksFirst",
 }
+
+
+def updatable_values(connection: PhoneConnection) -> dict[str, object]:
+    """The connection's value of every field an update may change."""
+    return {field: getattr(connection, field) for field in UPDATABLE_FIELDS}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,11 @@ from django import forms
 from django.core import signing
 
 from galtea_admin.galtea.errors import GalteaRejected
-from galtea_admin.galtea.phone_connections import UPDATABLE_FIELDS, PhoneConnection
+from galtea_admin.galtea.phone_connections import (
+    UPDATABLE_FIELDS,
+    PhoneConnection,
+    updatable_values,
+)
 from galtea_admin.phone_connections import languages, phone_numbers
 from galtea_admin.phone_connections.tables import voice_label
 
@@ -184,9 +188,5 @@ def initial_values(connection: PhoneConnection) -> dict[str, object]:
     }
 
 
-def snapshot(connection: PhoneConnection) -> dict[str, object]:
-    return {field: getattr(connection, field) for field in EDITABLE_FIELDS}
-
-
 def sign_original(connection: PhoneConnection) -> str:
-    return signing.dumps(snapshot(connection), salt=ORIGINAL_SALT)
+    return signing.dumps(updatable_values(connection), salt=ORIGINAL_SALT)
