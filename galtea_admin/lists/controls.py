@@ -96,6 +96,13 @@ def without_empty_params(request) -> str | None:
     return request.path + (f"?{encoded}" if encoded else "")
 
 
+def lazy_page_rows(page: int, per_page: int) -> tuple[int, int]:
+    """The rows [start:stop] LazyPaginator reads for `page`: the page's rows and one more,
+    which tells whether a next page exists."""
+    start = (page - 1) * per_page
+    return start, start + per_page + 1
+
+
 def paginate(table, *, page: int, per_page: int, paginator_class=Paginator) -> bool:
     """Paginate `table` at `page`; False (and no page) when the page is past the end."""
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +20,8 @@ from galtea_admin.lists.query import encode_query
 
 # fetch(order, offset, limit) → the records of that slice, in that order.
 Fetch = Callable[[tuple[tuple[str, str], ...], int, int], Sequence]
+# send(fetch, order, offset, limit) → a Future of fetch's answer (run on another thread).
+Send = Callable[..., Future]
 
 
 class RemoteTableData(TableData):
@@ -26,18 +29,30 @@ class RemoteTableData(TableData):
 
     Slicing makes one API request (`limit = stop - start`, `offset = start`); `order_by`
     only records the order, as (API field, direction) pairs, for the next request. The
-    rows are never read in full.
+    rows are never read in full. `read_ahead` sends a slice's request before the table asks
+    for it (even before the table is made).
     """
 
     def __init__(self, fetch: Fetch):
         super().__init__(data=None)
         self.fetch = fetch
         self.api_order: tuple[tuple[str, str], ...] = ()
+        self.ahead: tuple[tuple, Future] | None = None
+
+    def read_ahead(self, order: tuple[tuple[str, str], ...], start: int, stop: int, *, send: Send):
+        """Send the request for rows [start:stop] in `order` ((API field, direction) pairs,
+        see `api_order`) now, through `send` (another thread): when the table then slices
+        exactly that range in that order, it waits for this answer (or its error) instead of
+        asking again."""
+        self.ahead = ((order, start, stop), send(self.fetch, order, start, stop - start))
 
     def __getitem__(self, key):
         if not isinstance(key, slice) or key.stop is None:
             raise TypeError("remote rows are read a slice at a time")
         start = key.start or 0
+        if self.ahead is not None and self.ahead[0] == (self.api_order, start, key.stop):
+            (_, future), self.ahead = self.ahead, None
+            return list(future.result())
         return list(self.fetch(self.api_order, start, key.stop - start))
 
     def __iter__(self):

@@ -1,4 +1,9 @@
-"""One page of the phone-connection list: filters + sort + page → one API request."""
+"""One page of the phone-connection list: filters + sort + page → one API request.
+
+The request is sent as soon as the URL's parameters are read (`start_list_page`), on a
+second thread; the view makes the table and draws the rest of the page meanwhile, then waits
+for the rows (`ListPage.wait_for_rows`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from django.http import QueryDict
 from django_tables2 import LazyPaginator
 
 from galtea_admin.galtea import contract
+from galtea_admin.galtea.ahead import send_ahead
 from galtea_admin.galtea.phone_connections import (
     PhoneConnectionQuery,
     PhoneConnectionsNotFound,
@@ -15,8 +21,8 @@ from galtea_admin.galtea.phone_connections import (
 )
 from galtea_admin.galtea.products import Product
 from galtea_admin.galtea.voices import Voice
-from galtea_admin.lists.controls import ListControlsForm, paginate
-from galtea_admin.lists.remote_tables import RemoteTableData
+from galtea_admin.lists.controls import ListControlsForm, lazy_page_rows, paginate
+from galtea_admin.lists.remote_tables import RemoteTableData, api_order
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.tables import PhoneConnectionTable
 
@@ -29,9 +35,13 @@ class ListPage:
 
     filterset: PhoneConnectionFilter
     controls: ListControlsForm
-    table: PhoneConnectionTable
+    rows: RemoteTableData
+    params: QueryDict
+    products: list[Product]
+    table: PhoneConnectionTable | None = None
     has_rows: bool = False
     past_the_end: bool = False
+    rows_requested: bool = False
 
     @property
     def errors(self) -> list[str]:
@@ -58,17 +68,49 @@ class ListPage:
     def last_row(self) -> int:
         return self.first_row + len(self.table.page.object_list) - 1
 
+    def make_table(
+        self,
+        *,
+        voices: list[Voice],
+        user=None,
+        here: str = "",
+        columns: list[str] | None = None,
+    ) -> PhoneConnectionTable:
+        """The table of these rows, sorted as the URL says (made while they are on their way:
+        it needs the person's columns)."""
+        self.table = PhoneConnectionTable(
+            self.rows,
+            products=self.products,
+            voices=voices,
+            user=user,
+            here=here,
+            columns=columns,
+            query_params=self.params,
+        )
+        self.table.order_by = self.controls.chosen_sort
+        return self.table
 
-def build_list_page(
-    params: QueryDict,
-    *,
-    products: list[Product],
-    voices: list[Voice],
-    user=None,
-    here: str = "",
-    columns: list[str] | None = None,
-) -> ListPage:
-    """Validate the URL's parameters and fetch the one page they describe."""
+    def wait_for_rows(self) -> bool:
+        """Paginate the table with the rows requested ahead, waiting for them if need be
+        (an upstream failure raises here). True when the answer changed the filter form (ids
+        that do not exist): what was drawn from the form must be drawn again."""
+        if not self.rows_requested:
+            return False
+        self.rows_requested = False
+        try:
+            self.past_the_end = not paginate(
+                self.table, page=self.page, per_page=self.per_page, paginator_class=LazyPaginator
+            )
+        except PhoneConnectionsNotFound as missing:
+            self.filterset.form.add_error("ids", f"Not found: {', '.join(missing.missing_ids)}.")
+            return True
+        self.has_rows = not self.past_the_end and bool(self.table.page.object_list)
+        return False
+
+
+def start_list_page(params: QueryDict, *, products: list[Product]) -> ListPage:
+    """Validate the URL's parameters and send the request for the one page they describe,
+    on a second thread. Then `make_table()`, and read the rows with `wait_for_rows()`."""
     filterset = PhoneConnectionFilter(params or None, products=products)
     controls = ListControlsForm(params, table_class=PhoneConnectionTable, default_sort=DEFAULT_SORT)
     query: PhoneConnectionQuery = filterset.qs
@@ -78,28 +120,11 @@ def build_list_page(
             query.order_by(*order), offset=offset, limit=min(limit, contract.MAX_LIMIT)
         )
 
-    table = PhoneConnectionTable(
-        RemoteTableData(fetch),
-        products=products,
-        voices=voices,
-        user=user,
-        here=here,
-        columns=columns,
-        query_params=params,
-    )
-    table.order_by = controls.chosen_sort
-    listing = ListPage(filterset, controls, table)
+    listing = ListPage(filterset, controls, RemoteTableData(fetch), params, products)
     if "ids" in filterset.form.errors:
         return listing  # a bad id list would widen the query to everything: show nothing
-    try:
-        listing.past_the_end = not paginate(
-            table,
-            page=controls.chosen_page,
-            per_page=controls.chosen_per_page,
-            paginator_class=LazyPaginator,
-        )
-    except PhoneConnectionsNotFound as missing:
-        filterset.form.add_error("ids", f"Not found: {', '.join(missing.missing_ids)}.")
-        return listing
-    listing.has_rows = not listing.past_the_end and bool(table.page.object_list)
+    order = api_order(PhoneConnectionTable, (controls.chosen_sort,))
+    start, stop = lazy_page_rows(listing.page, listing.per_page)
+    listing.rows.read_ahead(order, start, stop, send=send_ahead)
+    listing.rows_requested = True
     return listing

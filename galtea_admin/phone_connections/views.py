@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -22,11 +22,12 @@ from galtea_admin.galtea.voices import available_voices
 from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.controls import PAGE_SIZES, without_empty_params
 from galtea_admin.lists.query import encode_query
+from galtea_admin.lists.slots import render_with_slot
 from galtea_admin.phone_connections import bulk, editing, export, phone_numbers
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.forms import CreateForm, EditForm
 from galtea_admin.phone_connections.languages import COMMON_LANGUAGE_CODES
-from galtea_admin.phone_connections.listing import build_list_page
+from galtea_admin.phone_connections.listing import start_list_page
 from galtea_admin.phone_connections.navigation import detail_url, list_url, safe_next, safe_target
 from galtea_admin.phone_connections.tables import (
     PhoneConnectionTable,
@@ -47,11 +48,10 @@ def phone_connection_list(request):
     clean_url = without_empty_params(request)
     if clean_url:
         return redirect(clean_url)
+    listing = start_list_page(request.GET, products=cached_products())  # the rows' request
     columns = configurable_columns(PhoneConnectionTable, PhoneConnectionTable.FIXED_COLUMNS)
     shown = chosen_columns(request.user, LIST_NAME, list(columns))
-    listing = build_list_page(
-        request.GET,
-        products=cached_products(),
+    listing.make_table(
         voices=available_voices(),
         user=request.user,
         here=request.get_full_path(),
@@ -73,8 +73,15 @@ def phone_connection_list(request):
         "current_view_query": saved_query(request.GET),
         "column_choices": column_choices(columns, shown),
     }
-    status = 200 if listing.is_valid else 400
-    return render(request, "phone_connections/list.html", context, status=status)
+    page = render_with_slot(  # the page is drawn while the rows are on their way
+        request,
+        "phone_connections/list.html",
+        context,
+        slot="results",
+        slot_template="phone_connections/_results.html",
+        wait=listing.wait_for_rows,
+    )
+    return HttpResponse(page, status=200 if listing.is_valid else 400)
 
 
 EXPORT_FORMATS = {

@@ -9,6 +9,7 @@ asking the API directly with the same parameters, so rows other tests add do not
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 from zoneinfo import ZoneInfo
@@ -16,8 +17,10 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 import pytest
 from django.db import connection
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
+from galtea_admin.phone_connections import listing
 from tests.phone_connections.pages import (
     COLUMNS,
     LIST_URL,
@@ -541,6 +544,33 @@ class TestCost:
             page = show(signed_in, log, query)
             assert page.status == 200
             assert [r["path"] for r in log.requests_received()] == ["/phoneConnections"]
+
+    def test_the_page_is_drawn_while_its_rows_are_on_their_way(self, signed_in, log, monkeypatch):
+        """The rows' request is sent first and answered only once the page around the rows
+        has been drawn: drawing one after the other would hold the answer for 5 s and fail."""
+        drawn = threading.Event()
+        answered_after_drawing: list[bool] = []
+        send = listing.list_phone_connections
+
+        def when_drawn(sender, template, **kwargs):
+            if template.name == "phone_connections/list.html":
+                drawn.set()
+
+        def held_until_drawn(*args, **kwargs):
+            answered_after_drawing.append(drawn.wait(timeout=5))
+            return send(*args, **kwargs)
+
+        monkeypatch.setattr(listing, "list_phone_connections", held_until_drawn)
+        template_rendered.connect(when_drawn)
+        try:
+            page = show(signed_in, log, "sort=name")
+        finally:
+            template_rendered.disconnect(when_drawn)
+
+        assert answered_after_drawing == [True]
+        assert page.status == 200
+        assert len(page.rows) == 25
+        assert only_list_call(log)["status"] == 200
 
     def test_four_small_queries_of_the_admins_own_database_per_view(self, signed_in, log):
         show(signed_in, log, "sort=name")

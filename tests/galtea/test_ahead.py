@@ -1,0 +1,45 @@
+"""Requests sent ahead: the call runs on another thread, has started by the time the caller
+goes on, and hands back its answer or its error through the future."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from galtea_admin.galtea.ahead import send_ahead
+
+
+def test_the_call_runs_on_another_thread_and_its_answer_comes_back():
+    future = send_ahead(lambda a, *, b: (a + b, threading.current_thread().name), 2, b=3)
+
+    total, thread_name = future.result(timeout=5)
+
+    assert total == 5
+    assert thread_name != threading.current_thread().name
+    assert thread_name.startswith("galtea-ahead")
+
+
+def test_the_call_has_started_when_the_caller_goes_on_and_runs_alongside_it():
+    started, release = threading.Event(), threading.Event()
+
+    def call():
+        started.set()
+        return release.wait(timeout=5)
+
+    future = send_ahead(call)
+
+    assert started.is_set()  # it went out before the caller's own work
+    assert not future.done()  # and the caller was not kept waiting for the answer
+    release.set()
+    assert future.result(timeout=5) is True
+
+
+def test_an_error_is_raised_where_the_answer_is_read():
+    def call():
+        raise LookupError("upstream said no")
+
+    future = send_ahead(call)
+
+    with pytest.raises(LookupError, match="upstream said no"):
+        future.result(timeout=5)
