@@ -22,6 +22,8 @@ from galtea_admin.lists.query import encode_query
 Fetch = Callable[[tuple[tuple[str, str], ...], int, int], Sequence]
 # send(fetch, order, offset, limit) → a Future of fetch's answer (run on another thread).
 Send = Callable[..., Future]
+# A column's reader (record → cell content) and its opening <td> tag.
+CellWriter = tuple[Callable[[object], object], str]
 
 
 class RemoteTableData(TableData):
@@ -99,14 +101,28 @@ class DirectHtmlMixin:
     def __init__(self, *args, query_params: QueryDict, **kwargs):
         super().__init__(*args, **kwargs)
         self.query_params = query_params
+        self._prepared: tuple[str, list[CellWriter]] | None = None
 
     @property
     def html(self) -> SafeString:
-        return SafeString(
-            f'<div class="table-scroll">\n<table {self.attrs.as_html()}>\n'
-            f"<thead><tr>{''.join(map(self._header_cell, self.columns))}</tr></thead>\n"
-            f"<tbody>\n{''.join(self._rows())}</tbody>\n</table>\n</div>"
-        )
+        top, cells = self.prepare_html()
+        return SafeString(f"{top}<tbody>\n{''.join(self._rows(cells))}</tbody>\n</table>\n</div>")
+
+    def prepare_html(self) -> tuple[str, list[CellWriter]]:
+        """What the table's markup takes that does not depend on its rows, worked out once:
+        the opening tags with the header row, and each column's reader and cell tag. Call it
+        (once the table is sorted) while the rows are still on their way."""
+        if self._prepared is None:
+            top = (
+                f'<div class="table-scroll">\n<table {self.attrs.as_html()}>\n'
+                f"<thead><tr>{''.join(map(self._header_cell, self.columns))}</tr></thead>\n"
+            )
+            cells = [
+                (self._cell_reader(bound), f"<td{with_space(bound.attrs['td'].as_html())}>")
+                for bound in self.columns
+            ]
+            self._prepared = (top, cells)
+        return self._prepared
 
     def _header_cell(self, bound) -> str:
         attrs = with_space(bound.attrs["th"].as_html())
@@ -130,11 +146,7 @@ class DirectHtmlMixin:
             f'{header} <span class="sort-indicator" aria-hidden="true">{indicator}</span></a></th>'
         )
 
-    def _rows(self):
-        columns = [
-            (self._cell_reader(bound), f"<td{with_space(bound.attrs['td'].as_html())}>")
-            for bound in self.columns
-        ]
+    def _rows(self, columns: list[CellWriter]):
         for index, row in enumerate(self.page.object_list):
             record = row.record
             cells = "".join(f"{td}{escape(read(record))}</td>" for read, td in columns)

@@ -97,6 +97,7 @@ class ListPage:
         if not self.rows_requested:
             return False
         self.rows_requested = False
+        self.table.prepare_html()  # what the rows do not change, before waiting for them
         try:
             self.past_the_end = not paginate(
                 self.table, page=self.page, per_page=self.per_page, paginator_class=LazyPaginator

@@ -62,12 +62,16 @@ ROWS = [
 ]
 
 
-def drawn(query: str = "", order_by: str | None = None):
+def drawn_table(query: str = "", order_by: str | None = None) -> SampleTable:
     table = SampleTable(ROWS, query_params=QueryDict(query))
     if order_by:
         table.order_by = order_by
     table.paginate(per_page=25, page=1)
-    return parse(f"<body>{table.html}</body>")
+    return table
+
+
+def drawn(query: str = "", order_by: str | None = None):
+    return parse(f"<body>{drawn_table(query, order_by).html}</body>")
 
 
 def cells(page):
@@ -114,6 +118,15 @@ def test_without_a_query_the_links_hold_only_the_sort():
     title = page.one("thead").find_all("th")[0]
     assert title.attrs["aria-sort"] == "descending"
     assert title.one("a").attrs["href"] == "?sort=title"
+
+
+def test_prepared_before_the_rows_are_read_it_draws_the_same_table():
+    table = SampleTable(ROWS, query_params=QueryDict("title=a"))
+    table.order_by = "-size"
+    table.prepare_html()  # before pagination, as a list does while its rows are on their way
+    table.paginate(per_page=25, page=1)
+
+    assert str(table.html) == str(drawn_table("title=a", order_by="-size").html)
 
 
 class NeedsMore(DirectHtmlMixin, tables.Table):
