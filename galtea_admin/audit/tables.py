@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import reverse
 
 from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.audit.templatetags.audit import field_changes
 from galtea_admin.lists.html import format_html, join_html
 from galtea_admin.lists.remote_tables import DirectHtmlMixin
+from galtea_admin.phone_connections.navigation import ConnectionUrls
 from galtea_admin.phone_connections.tables import render_moment
 
 
@@ -33,6 +33,7 @@ class ChangeRecordTable(DirectHtmlMixin, tables.Table):
     def __init__(self, *args, voices, **kwargs):
         super().__init__(*args, **kwargs)
         self.voices = voices
+        self.connection_url = ConnectionUrls()
 
     def render_created_at(self, value):
         return render_moment(value)
@@ -45,7 +46,7 @@ class ChangeRecordTable(DirectHtmlMixin, tables.Table):
     def render_connection_name(self, value, record):
         if record.action == "delete":
             return format_html('{} <span class="muted mono">{}</span>', value, record.connection_id)
-        url = reverse("phone_connections:detail", args=[record.connection_id])
+        url = self.connection_url("detail", record.connection_id)
         return format_html('<a href="{}">{}</a>', url, value)
 
     def render_changes(self, record):

@@ -14,6 +14,7 @@ from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.controls import (
     PAGE_SIZES,
     ListControlsForm,
+    filters_valid,
     paginate,
     without_empty_params,
 )
@@ -36,7 +37,6 @@ def activity(request):
     table = ChangeRecordTable(filterset.qs, voices=voices, query_params=request.GET)
     table.order_by = controls.chosen_sort
     has_page = paginate(table, page=controls.chosen_page, per_page=controls.chosen_per_page)
-    filters_valid = not filterset.is_bound or filterset.is_valid()
     context = {
         "filter": filterset,
         "controls": controls,
@@ -47,5 +47,5 @@ def activity(request):
         "kept_controls": controls.kept(),
         "page_sizes": PAGE_SIZES,
     }
-    status = 200 if filters_valid and not controls.errors else 400
+    status = 200 if filters_valid(filterset) and not controls.errors else 400
     return render(request, "audit/activity.html", context, status=status)

@@ -87,6 +87,11 @@ class ListControlsForm(forms.Form):
         return kept
 
 
+def filters_valid(filterset) -> bool:
+    """Whether a list's filters are valid: no filters (an unbound filter set) are."""
+    return not filterset.is_bound or filterset.is_valid()
+
+
 def without_empty_params(request) -> str | None:
     """The same URL without empty parameters, or None when it has none (clean URLs)."""
     params = request.GET

@@ -26,7 +26,7 @@ from galtea_admin.galtea.phone_connections import (
 )
 from galtea_admin.galtea.products import Product
 from galtea_admin.lists.chips import Chip
-from galtea_admin.lists.controls import ListControlsForm
+from galtea_admin.lists.controls import ListControlsForm, filters_valid
 from galtea_admin.lists.remote_tables import api_order
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.listing import DEFAULT_SORT
@@ -57,7 +57,7 @@ def export_query(
     filterset: PhoneConnectionFilter, params: QueryDict
 ) -> PhoneConnectionQuery | None:
     """The list's filters and sort as one API query; None when the filters are not valid."""
-    if filterset.is_bound and not filterset.is_valid():
+    if not filters_valid(filterset):
         return None
     controls = ListControlsForm(params, table_class=PhoneConnectionTable, default_sort=DEFAULT_SORT)
     return filterset.qs.order_by(*api_order(PhoneConnectionTable, [controls.chosen_sort]))

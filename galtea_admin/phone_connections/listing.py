@@ -21,7 +21,12 @@ from galtea_admin.galtea.phone_connections import (
 )
 from galtea_admin.galtea.products import Product
 from galtea_admin.galtea.voices import Voice
-from galtea_admin.lists.controls import ListControlsForm, lazy_page_rows, paginate
+from galtea_admin.lists.controls import (
+    ListControlsForm,
+    filters_valid,
+    lazy_page_rows,
+    paginate,
+)
 from galtea_admin.lists.remote_tables import RemoteTableData, api_order
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.tables import PhoneConnectionTable
@@ -49,8 +54,7 @@ class ListPage:
 
     @property
     def is_valid(self) -> bool:
-        filters_valid = not self.filterset.is_bound or self.filterset.is_valid()
-        return not self.errors and filters_valid
+        return not self.errors and filters_valid(self.filterset)
 
     @property
     def page(self) -> int:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import quote
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -17,18 +15,9 @@ from galtea_admin.galtea.voices import Voice, default_voice
 from galtea_admin.lists.html import escape, format_html, join_html
 from galtea_admin.lists.remote_tables import DirectHtmlMixin
 from galtea_admin.phone_connections import phone_numbers
+from galtea_admin.phone_connections.navigation import ConnectionUrls
 
 EMPTY = "—"
-# Links to each row's pages are made from one reversed URL per page, with the id put in
-# its slot (as reverse() would quote it), rather than reversing every row's URLs.
-URL_SLOT = "connection-id-slot"
-PATH_SAFE = "!$&'()*+,;=~:@"
-
-
-@lru_cache(maxsize=4096)
-def path_segment(connection_id: str) -> str:
-    """A connection id as a URL path segment (as reverse() would quote it)."""
-    return quote(connection_id, safe=PATH_SAFE)
 
 
 def sorted_by(api_field: str) -> dict:
@@ -139,14 +128,11 @@ class PhoneConnectionTable(DirectHtmlMixin, tables.Table):
         self.default_voice_label = SafeString(escape(voice_label(None, voices)))
         # As HTML once per table: it is the long part of every row's links.
         self.next_query = escape(urlencode({"next": here})) if here else ""
-        self.url_patterns: dict[str, str] = {}
+        self.connection_url = ConnectionUrls()
 
     def link(self, name: str, connection_id: str) -> SafeString:
         """The page `name` of a connection, with the way back to this list (as HTML)."""
-        if name not in self.url_patterns:
-            self.url_patterns[name] = reverse(f"phone_connections:{name}", args=[URL_SLOT])
-        url = self.url_patterns[name].replace(URL_SLOT, path_segment(connection_id))
-        url = escape(url)
+        url = escape(self.connection_url(name, connection_id))
         return SafeString(f"{url}?{self.next_query}" if self.next_query else url)
 
     def render_select(self, value, record):
