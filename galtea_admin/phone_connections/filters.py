@@ -146,6 +146,12 @@ class PhoneConnectionFilter(django_filters.FilterSet):
             "There is no product with the id %(value)s."
         )
 
+    @property
+    def matches_nothing(self) -> bool:
+        """True when no rows may be shown: an id list that is not valid is left out of the
+        query like any bad filter, and without it the query would widen to everything."""
+        return "ids" in self.form.errors
+
     def get_form_class(self):
         """The same form class for every request (django-filter builds one per filter set).
         It holds no request's data: the product choices are set on each form."""

@@ -126,8 +126,8 @@ def start_list_page(params: QueryDict, *, products: list[Product]) -> ListPage:
         )
 
     listing = ListPage(filterset, controls, RemoteTableData(fetch), params, products)
-    if "ids" in filterset.form.errors:
-        return listing  # a bad id list would widen the query to everything: show nothing
+    if filterset.matches_nothing:
+        return listing
     order = api_order(PhoneConnectionTable, (controls.chosen_sort,))
     start, stop = lazy_page_rows(listing.page, listing.per_page)
     listing.rows.read_ahead(order, start, stop, send=send_ahead)

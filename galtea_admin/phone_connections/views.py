@@ -166,13 +166,13 @@ def conflict_rows(form, conflict) -> list[tuple[str, str]]:
 
 
 def render_form(request, form, *, connection=None, status=200, conflict=None):
+    next_url = safe_next(request)
     context = {
         "form": form,
         "connection": connection,
         "conflict": conflict,
-        "next_url": safe_next(request),
-        "cancel_url": safe_next(request)
-        or (detail_url(connection.id) if connection else list_url()),
+        "next_url": next_url,
+        "cancel_url": next_url or (detail_url(connection.id) if connection else list_url()),
         "language_codes": COMMON_LANGUAGE_CODES,
         "normalised_number": form.normalised_number_note() if form.is_bound else None,
         "conflict_rows": conflict_rows(form, conflict) if conflict else (),
