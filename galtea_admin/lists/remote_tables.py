@@ -4,6 +4,7 @@ and a faster way to draw tables."""
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from functools import cache
@@ -17,6 +18,8 @@ from django_tables2.utils import OrderBy
 
 from galtea_admin.lists.html import escape
 from galtea_admin.lists.query import encode_query
+
+logger = logging.getLogger(__name__)
 
 # fetch(order, offset, limit) → the records of that slice, in that order.
 Fetch = Callable[[tuple[tuple[str, str], ...], int, int], Sequence]
@@ -52,9 +55,12 @@ class RemoteTableData(TableData):
         if not isinstance(key, slice) or key.stop is None:
             raise TypeError("remote rows are read a slice at a time")
         start = key.start or 0
-        if self.ahead is not None and self.ahead[0] == (self.api_order, start, key.stop):
-            (_, future), self.ahead = self.ahead, None
-            return list(future.result())
+        if self.ahead is not None:
+            (sent, future), self.ahead = self.ahead, None
+            if sent == (self.api_order, start, key.stop):
+                return list(future.result())
+            # A second request for one page: what was read ahead no longer matches.
+            logger.warning("Rows read ahead as %s were not the rows asked for: %s", sent, key)
         return list(self.fetch(self.api_order, start, key.stop - start))
 
     def __iter__(self):

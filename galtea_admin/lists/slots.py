@@ -31,7 +31,7 @@ def render_with_slot(
     page = render_to_string(template_name, {**context, slot: marker}, request)
     if wait():
         page = render_to_string(template_name, {**context, slot: marker}, request)
-    before, found, after = page.partition(marker)
-    if not found:
-        raise ImproperlyConfigured(f"{template_name} has no {{{{ {slot} }}}} to fill")
+    if page.count(marker) != 1:
+        raise ImproperlyConfigured(f"{template_name} must show {{{{ {slot} }}}} exactly once")
+    before, _, after = page.partition(marker)
     return before + render_to_string(slot_template, context, request) + after

@@ -40,7 +40,7 @@ class ListPage:
 
     filterset: PhoneConnectionFilter
     controls: ListControlsForm
-    rows: RemoteTableData
+    data: RemoteTableData
     params: QueryDict
     products: list[Product]
     table: PhoneConnectionTable | None = None
@@ -83,7 +83,7 @@ class ListPage:
         """The table of these rows, sorted as the URL says (made while they are on their way:
         it needs the person's columns)."""
         self.table = PhoneConnectionTable(
-            self.rows,
+            self.data,
             products=self.products,
             voices=voices,
             user=user,
@@ -130,6 +130,6 @@ def start_list_page(params: QueryDict, *, products: list[Product]) -> ListPage:
         return listing
     order = api_order(PhoneConnectionTable, (controls.chosen_sort,))
     start, stop = lazy_page_rows(listing.page, listing.per_page)
-    listing.rows.read_ahead(order, start, stop, send=send_ahead)
+    listing.data.read_ahead(order, start, stop, send=send_ahead)
     listing.rows_requested = True
     return listing

@@ -4,9 +4,11 @@ goes on, and hands back its answer or its error through the future."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from galtea_admin.galtea import ahead
 from galtea_admin.galtea.ahead import send_ahead
 
 
@@ -43,3 +45,22 @@ def test_an_error_is_raised_where_the_answer_is_read():
 
     with pytest.raises(LookupError, match="upstream said no"):
         future.result(timeout=5)
+
+
+def test_when_every_thread_is_busy_the_caller_makes_the_call_itself(monkeypatch):
+    """A list view does not queue behind other requests (up to their read timeout)."""
+    busy = ThreadPoolExecutor(max_workers=1)
+    release = threading.Event()
+    busy.submit(release.wait, 5)
+    monkeypatch.setattr(ahead, "_POOL", busy)
+    monkeypatch.setattr(ahead, "PICK_UP_SECONDS", 0.01)
+    try:
+        answered = send_ahead(lambda: threading.current_thread().name)
+        failed = send_ahead(lambda: 1 / 0)
+    finally:
+        release.set()
+        busy.shutdown()
+
+    assert answered.result(timeout=0) == threading.current_thread().name
+    with pytest.raises(ZeroDivisionError):
+        failed.result(timeout=0)

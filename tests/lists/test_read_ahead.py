@@ -63,7 +63,7 @@ def test_the_slice_read_ahead_is_answered_by_the_request_already_sent():
     [((50, 75), ORDER), ((0, 26), ORDER), ((50, 76), (("name", "desc"),))],
     ids=["another stop", "another start", "another order"],
 )
-def test_any_other_slice_or_order_is_asked_for_on_its_own(asked, order):
+def test_any_other_slice_or_order_is_asked_for_on_its_own(asked, order, caplog):
     api = Api()
     data = data_for(api)
     data.read_ahead(ORDER, 50, 76, send=api.send)
@@ -74,6 +74,7 @@ def test_any_other_slice_or_order_is_asked_for_on_its_own(asked, order):
     start, stop = asked
     assert rows == [f"row{i}" for i in range(start, stop)]
     assert api.calls == [(ORDER, 50, 26), (order, start, stop - start)]
+    assert "were not the rows asked for" in caplog.text  # a second request is a mistake
 
 
 def test_the_answer_read_ahead_is_used_once():

@@ -15,6 +15,7 @@ TEMPLATES = {
     "whole.html": "<h1>{{ title }}</h1>{% if note %}<p>{{ note }}</p>{% endif %}"
     "<main>{% include 'results.html' %}</main><aside>{{ title }}</aside>",
     "no-slot.html": "<h1>{{ title }}</h1>",
+    "two-slots.html": "<h1>{{ results }}</h1><main>{{ results }}</main>",
 }
 
 
@@ -79,6 +80,8 @@ def test_a_value_that_spells_a_comment_stays_text():
     assert page.count("&lt;!--results:00--&gt;") == 2
 
 
-def test_a_page_without_the_slot_is_a_mistake_not_a_page_without_rows():
+@pytest.mark.parametrize("template", ["no-slot.html", "two-slots.html"])
+def test_a_page_must_show_the_slot_exactly_once(template):
+    """Without it the rows would be missing; twice, the marker would reach the page."""
     with pytest.raises(ImproperlyConfigured, match="results"):
-        draw({"title": "T", "rows": []}, template="no-slot.html")
+        draw({"title": "T", "rows": []}, template=template)

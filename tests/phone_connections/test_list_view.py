@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 import pytest
 from django.db import connection
-from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from galtea_admin.phone_connections import listing
@@ -547,25 +546,23 @@ class TestCost:
 
     def test_the_page_is_drawn_while_its_rows_are_on_their_way(self, signed_in, log, monkeypatch):
         """The rows' request is sent first and answered only once the page around the rows
-        has been drawn: drawing one after the other would hold the answer for 5 s and fail."""
+        has been drawn and the view waits for them: drawing the page after the answer would
+        hold the answer for 5 s and fail."""
         drawn = threading.Event()
         answered_after_drawing: list[bool] = []
-        send = listing.list_phone_connections
-
-        def when_drawn(sender, template, **kwargs):
-            if template.name == "phone_connections/list.html":
-                drawn.set()
+        send, wait = listing.list_phone_connections, listing.ListPage.wait_for_rows
 
         def held_until_drawn(*args, **kwargs):
             answered_after_drawing.append(drawn.wait(timeout=5))
             return send(*args, **kwargs)
 
+        def wait_once_drawn(self):
+            drawn.set()  # called once the page around the rows is drawn
+            return wait(self)
+
         monkeypatch.setattr(listing, "list_phone_connections", held_until_drawn)
-        template_rendered.connect(when_drawn)
-        try:
-            page = show(signed_in, log, "sort=name")
-        finally:
-            template_rendered.disconnect(when_drawn)
+        monkeypatch.setattr(listing.ListPage, "wait_for_rows", wait_once_drawn)
+        page = show(signed_in, log, "sort=name")
 
         assert answered_after_drawing == [True]
         assert page.status == 200
