@@ -19,6 +19,9 @@ DELETED_STATUSES = frozenset({200, 204})  # unknown upstream: accept both
 
 # The admin never asks for more rows than this in one request (the API's maximum is unknown).
 MAX_LIMIT = 1000
+# Requests for the next pages an export keeps on their way while it sends one (the API's
+# rate limits are unknown: a small, fixed number per export).
+EXPORT_REQUESTS_AHEAD = 2
 # Ids per request for an `ids[]` filter (the SDK's own batch size keeps URLs short).
 MAX_IDS_PER_REQUEST = 200
 # What the admin accepts as an entity id typed or posted by a person (letters, digits, - _).

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import deque
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -156,28 +157,39 @@ def iterate_phone_connections(
 ):
     """Every phone connection matching `query`, fetched `chunk_size` at a time (lazily).
 
-    While one chunk is being used, the next is already on its way (one request ahead, on a
-    second thread), so the API's latency is not paid once per chunk. Memory stays flat
-    however many rows match: at most two chunks are held at once.
+    While one chunk is being used, the next ones (`contract.EXPORT_REQUESTS_AHEAD`) are
+    already on their way, on other threads, so the API's latency is not paid once per chunk.
+    Memory stays flat however many rows match: at most that many chunks and the one in use
+    are held at once. Where the rows end is known only from a short chunk, so the requests
+    already sent past it (at most that many) come back empty.
     """
     client = client or get_client()
+    ahead = contract.EXPORT_REQUESTS_AHEAD
 
     def fetch(offset: int) -> list[PhoneConnection]:
         return list_phone_connections(query, offset=offset, limit=chunk_size, client=client)
 
-    chunk, offset = fetch(0), 0  # the first in this thread: an early failure raises here
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="galtea-prefetch") as pool:
-        try:
-            while True:
-                following = None
-                if len(chunk) == chunk_size:
-                    following = pool.submit(fetch, offset + chunk_size)
+    chunk = fetch(0)  # the first in this thread: an early failure raises here
+    if len(chunk) < chunk_size:
+        yield from chunk
+        return
+    pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="galtea-prefetch")
+    pending: deque[Future[list[PhoneConnection]]] = deque()
+    next_offset = chunk_size
+    try:
+        while True:
+            while len(pending) < ahead:
+                pending.append(pool.submit(fetch, next_offset))
+                next_offset += chunk_size
+            yield from chunk
+            chunk = pending.popleft().result()
+            if len(chunk) < chunk_size:
                 yield from chunk
-                if following is None:
-                    return
-                chunk, offset = following.result(), offset + chunk_size
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+                # The requests sent past the end are over by the time the rows are.
+                pool.shutdown(wait=True, cancel_futures=True)
+                return
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a reader who left does not wait
 
 
 def connection_path(connection_id: str) -> str:
