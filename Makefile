@@ -38,14 +38,16 @@ chromium:
 demo: $(RUNTIME)
 	bin/demo
 
-# Production: gunicorn, several workers, WhiteNoise static files, DEBUG off. Settings come
-# from the environment (DJANGO_SECRET_KEY and GALTEA_API_KEY are required); see README.
+# Production: gunicorn, several workers of several threads, WhiteNoise static files, DEBUG
+# off. Settings come from the environment (DJANGO_SECRET_KEY and GALTEA_API_KEY are
+# required); see README.
 serve: $(RUNTIME)
 	DJANGO_DEBUG=false $(BIN)/python manage.py check --deploy
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=false exec $(BIN)/gunicorn galtea_admin.wsgi \
 		--bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-4} \
+		--worker-class gthread --threads $${GUNICORN_THREADS:-4} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 test: lint chromium

@@ -47,6 +47,7 @@ EMULATOR_STORE = REPO / "var" / "bench-emulator.sqlite3"
 RESULTS = Path(__file__).resolve().parent / "results.md"
 LATENCIES_MS = (0, 50)
 WORKERS = 2
+THREADS = 4  # make serve's default
 USERNAME = "bench-manager"
 
 FULL = Sizes(
@@ -141,8 +142,10 @@ def run_with_latency(
         print("   migrate, collectstatic, bench user …", flush=True)
         prepare_admin(env, workdir, password)
         prepared[0] = True
-    print(f"   starting gunicorn ({WORKERS} workers) …", flush=True)
-    admin = start_admin(processes, workdir, env=env, workers=WORKERS, tag=f"{latency_ms}ms")
+    print(f"   starting gunicorn ({WORKERS} workers × {THREADS} threads) …", flush=True)
+    admin = start_admin(
+        processes, workdir, env=env, workers=WORKERS, threads=THREADS, tag=f"{latency_ms}ms"
+    )
     session = sign_in(admin.url, USERNAME, password)
     api = requests.Session()
     products = api.get(f"{emulator.url}/products", headers=emulator.auth, timeout=30).json()
@@ -213,7 +216,8 @@ def machine_header(quick: bool, notes: list[str], loads: tuple[str, str]) -> str
         f"{platform.release()}",
         f"- Python {platform.python_version()}; commit {commit}"
         + (" with uncommitted changes" if dirty else ""),
-        f"- Admin: gunicorn, {WORKERS} sync workers, DEBUG off; API: the emulator "
+        f"- Admin: gunicorn, {WORKERS} workers × {THREADS} threads (gthread, as `make serve`), "
+        "DEBUG off; API: the emulator "
         f"(waitress, 8 threads) with {SEEDED_ROWS:,} phone connections, answering at once "
         "and with +50 ms per request; client, admin and emulator share the machine",
         f"- Load average (1 / 5 / 15 min) at the start {loads[0]}, at the end {loads[1]}",

@@ -227,14 +227,25 @@ class Admin:
 
 
 def start_admin(
-    processes: Processes, workdir: Path, *, env: dict[str, str], workers: int, tag: str
+    processes: Processes,
+    workdir: Path,
+    *,
+    env: dict[str, str],
+    workers: int,
+    threads: int,
+    tag: str,
 ) -> Admin:
+    """gunicorn as `make serve` runs it (gthread workers), on a free loopback port."""
     port = free_port()
     args = [
         GUNICORN,
         "galtea_admin.wsgi",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
         "--bind",
         f"127.0.0.1:{port}",
     ]
