@@ -170,24 +170,19 @@ def iterate_phone_connections(
         return list_phone_connections(query, offset=offset, limit=chunk_size, client=client)
 
     chunk = fetch(0)  # the first in this thread: an early failure raises here
-    if len(chunk) < chunk_size:
-        yield from chunk
-        return
     pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="galtea-prefetch")
     pending: deque[Future[list[PhoneConnection]]] = deque()
     next_offset = chunk_size
     try:
-        while True:
+        while len(chunk) == chunk_size:
             while len(pending) < ahead:
                 pending.append(pool.submit(fetch, next_offset))
                 next_offset += chunk_size
             yield from chunk
             chunk = pending.popleft().result()
-            if len(chunk) < chunk_size:
-                yield from chunk
-                # The requests sent past the end are over by the time the rows are.
-                pool.shutdown(wait=True, cancel_futures=True)
-                return
+        yield from chunk  # the short (or empty) last chunk
+        # The requests sent past the end are over by the time the rows are.
+        pool.shutdown(wait=True, cancel_futures=True)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)  # a reader who left does not wait
 

@@ -46,7 +46,6 @@ class ListPage:
     table: PhoneConnectionTable | None = None
     has_rows: bool = False
     past_the_end: bool = False
-    rows_requested: bool = False
 
     @property
     def errors(self) -> list[str]:
@@ -79,7 +78,7 @@ class ListPage:
         user=None,
         here: str = "",
         columns: list[str] | None = None,
-    ) -> PhoneConnectionTable:
+    ) -> None:
         """The table of these rows, sorted as the URL says (made while they are on their way:
         it needs the person's columns)."""
         self.table = PhoneConnectionTable(
@@ -92,15 +91,13 @@ class ListPage:
             query_params=self.params,
         )
         self.table.order_by = self.controls.chosen_sort
-        return self.table
 
     def wait_for_rows(self) -> bool:
         """Paginate the table with the rows requested ahead, waiting for them if need be
         (an upstream failure raises here). True when the answer changed the filter form (ids
-        that do not exist): what was drawn from the form must be drawn again."""
-        if not self.rows_requested:
-            return False
-        self.rows_requested = False
+        that do not exist): what was drawn from the form must be drawn again. Called once."""
+        if self.filterset.matches_nothing:
+            return False  # nothing was requested
         self.table.prepare_html()  # what the rows do not change, before waiting for them
         try:
             self.past_the_end = not paginate(
@@ -131,5 +128,4 @@ def start_list_page(params: QueryDict, *, products: list[Product]) -> ListPage:
     order = api_order(PhoneConnectionTable, (controls.chosen_sort,))
     start, stop = lazy_page_rows(listing.page, listing.per_page)
     listing.data.read_ahead(order, start, stop, send=send_ahead)
-    listing.rows_requested = True
     return listing

@@ -1,7 +1,7 @@
 """Reading the editing pages the way a person does, and asking the API what it holds.
 
-`parse()` turns a response into a small element tree (standard library `html.parser`);
-`FormPage` names the parts of the create/edit form that tests look at. The API helpers talk
+Pages build on `tests/phone_connections/pages.Page` (a response read as a small element
+tree); `FormPage` names the parts of the create/edit form that tests look at. The API helpers talk
 to an emulator directly, to set up rows and to check what a page really changed.
 """
 

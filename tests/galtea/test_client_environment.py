@@ -1,5 +1,5 @@
-"""What the client takes from the environment: proxies (read once, when its connection is
-set up) and nothing else; a ~/.netrc entry for the API's host never replaces the key."""
+"""What the client takes from the environment: HTTP_PROXY and NO_PROXY are honoured; a
+~/.netrc entry for the API's host never replaces the key."""
 
 from __future__ import annotations
 

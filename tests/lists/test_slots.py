@@ -57,16 +57,16 @@ def test_the_slot_is_filled_with_what_wait_left_in_the_context():
 
 def test_when_wait_says_the_page_changed_it_is_drawn_again():
     context = {"title": "T", "rows": ["r"], "note": ""}
-    drawn_before_wait = []
+    waited = []
 
     def wait():
-        drawn_before_wait.append(True)
+        waited.append(True)
         context["note"] = "the API found a problem"
         return True
 
     page = draw(context, wait)
 
-    assert drawn_before_wait == [True]
+    assert waited == [True]
     assert page == render_to_string("whole.html", context)
     assert "<p>the API found a problem</p>" in page
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 import pytest
 from django.db import connection
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from galtea_admin.phone_connections import listing
@@ -547,24 +548,35 @@ class TestCost:
     def test_the_page_is_drawn_while_its_rows_are_on_their_way(self, signed_in, log, monkeypatch):
         """The rows' request is sent first and answered only once the page around the rows
         has been drawn and the view waits for them: drawing the page after the answer would
-        hold the answer for 5 s and fail."""
-        drawn = threading.Event()
-        answered_after_drawing: list[bool] = []
+        hold the answer for 5 s and fail, and so would waiting before drawing."""
+        page_drawn, waiting = threading.Event(), threading.Event()
+        answered_while_waiting: list[bool] = []
+        drawn_before_waiting: list[bool] = []
         send, wait = listing.list_phone_connections, listing.ListPage.wait_for_rows
 
-        def held_until_drawn(*args, **kwargs):
-            answered_after_drawing.append(drawn.wait(timeout=5))
+        def when_drawn(sender, template, **kwargs):
+            if template.name == "phone_connections/list.html":
+                page_drawn.set()
+
+        def held_until_waited_for(*args, **kwargs):
+            answered_while_waiting.append(waiting.wait(timeout=5))
             return send(*args, **kwargs)
 
-        def wait_once_drawn(self):
-            drawn.set()  # called once the page around the rows is drawn
+        def wait_after_drawing(self):
+            drawn_before_waiting.append(page_drawn.is_set())
+            waiting.set()
             return wait(self)
 
-        monkeypatch.setattr(listing, "list_phone_connections", held_until_drawn)
-        monkeypatch.setattr(listing.ListPage, "wait_for_rows", wait_once_drawn)
-        page = show(signed_in, log, "sort=name")
+        monkeypatch.setattr(listing, "list_phone_connections", held_until_waited_for)
+        monkeypatch.setattr(listing.ListPage, "wait_for_rows", wait_after_drawing)
+        template_rendered.connect(when_drawn)
+        try:
+            page = show(signed_in, log, "sort=name")
+        finally:
+            template_rendered.disconnect(when_drawn)
 
-        assert answered_after_drawing == [True]
+        assert answered_while_waiting == [True]
+        assert drawn_before_waiting == [True]
         assert page.status == 200
         assert len(page.rows) == 25
         assert only_list_call(log)["status"] == 200

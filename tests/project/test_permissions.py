@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def make_user(name: str, *, groups=(), direct=(), **fields):
     user = get_user_model().objects.create(username=name, **fields)
-    user.groups.set(Group.objects.filter(name__in=groups))
+    user.groups.set([Group.objects.get(name=group) for group in groups])
     for codename in direct:
         user.user_permissions.add(Permission.objects.get(codename=codename))
     return get_user_model().objects.get(pk=user.pk)  # no cached permissions
