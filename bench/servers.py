@@ -142,8 +142,8 @@ def start_emulator(
     request_log = workdir / f"emulator-requests-{latency_ms}ms.jsonl"
     args = [
         PYTHON,
-        str(REPO / "manage.py"),
-        "galtea_emulator",
+        "-m",
+        "emulator",
         "--port",
         str(port),
         "--host",
@@ -159,7 +159,7 @@ def start_emulator(
     ]
     if latency_ms:
         args += ["--latency-ms", str(latency_ms)]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "galtea_admin.settings"}
+    env = dict(os.environ)
     log_path = workdir / f"emulator-{latency_ms}ms.log"
     process = processes.start(f"emulator +{latency_ms} ms", args, env=env, log_path=log_path)
     emulator = Emulator(f"http://127.0.0.1:{port}", api_key, request_log, process)

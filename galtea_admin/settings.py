@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_filters",
     "django_tables2",
     "galtea_admin.lists",
@@ -91,7 +92,6 @@ INSTALLED_APPS = [
     "galtea_admin.phone_connections",
     "galtea_admin.audit",
     "galtea_admin.preferences",
-    "galtea_admin.emulator",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +125,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms are drawn with the templates above (Django's widgets, the admin's field wrapper).
+FORM_RENDERER = "galtea_admin.lists.forms.AdminFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

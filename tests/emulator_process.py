@@ -70,14 +70,14 @@ def start_emulator(
     port: int | None = None,
     data_path: Path | None = None,
 ) -> RunningEmulator:
-    """Start `manage.py galtea_emulator` and wait until it answers."""
+    """Start `python -m emulator` and wait until it answers."""
     port = port or free_port()
     data_path = data_path or directory / "emulator.sqlite3"
     request_log_path = directory / f"emulator-requests-{port}.jsonl"
     args = [
         sys.executable,
-        str(REPO_ROOT / "manage.py"),
-        "galtea_emulator",
+        "-m",
+        "emulator",
         "--port",
         str(port),
         "--host",

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import phonenumbers
 import pytest
 
-from galtea_admin.emulator.seed import seed_store
-from galtea_admin.emulator.store import Store
+from emulator.seed import seed_store
+from emulator.store import Store
 from tests.emulator.calls import create, list_rows, send
 from tests.emulator_process import start_emulator
 

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Collection
 from typing import Any
 
-from galtea_admin.emulator.errors import bad_request
-from galtea_admin.emulator.phone_numbers import is_valid_e164
-from galtea_admin.emulator.voices import VOICE_IDS
+from emulator.errors import bad_request
+from emulator.phone_numbers import is_valid_e164
+from emulator.voices import VOICE_IDS
 
 MAX_NAME_LENGTH = 255
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")

@@ -21,8 +21,8 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from galtea_admin.emulator.errors import ApiError
-from galtea_admin.emulator.handlers import (
+from emulator.errors import ApiError
+from emulator.handlers import (
     PHONE_CONNECTION,
     PRODUCT,
     Reply,
@@ -35,9 +35,9 @@ from galtea_admin.emulator.handlers import (
     minimum_sdk_version,
     update_phone_connection,
 )
-from galtea_admin.emulator.querystring import QueryParams
-from galtea_admin.emulator.request_log import RequestLog
-from galtea_admin.emulator.store import Store
+from emulator.querystring import QueryParams
+from emulator.request_log import RequestLog
+from emulator.store import Store
 
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from galtea_admin.emulator.errors import bad_request
+from emulator.errors import bad_request
 
 ARRAY_SUFFIX = "[]"
 

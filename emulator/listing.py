@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from galtea_admin.emulator.errors import bad_request
-from galtea_admin.emulator.querystring import QueryParams
-from galtea_admin.emulator.timestamps import parse_timestamp
+from emulator.errors import bad_request
+from emulator.querystring import QueryParams
+from emulator.timestamps import parse_timestamp
 
 DEFAULT_LIMIT = 10_000
 MAX_LIMIT = 10_000

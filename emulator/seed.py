@@ -10,10 +10,10 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from galtea_admin.emulator.phone_numbers import valid_numbers
-from galtea_admin.emulator.store import PHONE_CONNECTIONS, PRODUCTS, Store
-from galtea_admin.emulator.timestamps import EPOCH, ONE_MILLISECOND
-from galtea_admin.emulator.voices import VOICE_IDS
+from emulator.phone_numbers import valid_numbers
+from emulator.store import PHONE_CONNECTIONS, PRODUCTS, Store
+from emulator.timestamps import EPOCH, ONE_MILLISECOND
+from emulator.voices import VOICE_IDS
 
 REFERENCE_DATE = datetime(2026, 11, 1, tzinfo=UTC)
 SEEDED_SPAN = timedelta(days=730)

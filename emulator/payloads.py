@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from galtea_admin.emulator.timestamps import format_timestamp
+from emulator.timestamps import format_timestamp
 
 
 def phone_connection_payload(row: sqlite3.Row) -> dict[str, Any]:

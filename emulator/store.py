@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from galtea_admin.emulator.listing import ListQuery
+from emulator.listing import ListQuery
 
 PRODUCTS = "products"
 PHONE_CONNECTIONS = "phone_connections"

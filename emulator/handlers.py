@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from galtea_admin.emulator.errors import bad_request, not_found
-from galtea_admin.emulator.listing import ListSpec, PartialFilter, parse_list_query
-from galtea_admin.emulator.payloads import phone_connection_payload, product_payload
-from galtea_admin.emulator.querystring import QueryParams
-from galtea_admin.emulator.store import PHONE_CONNECTIONS, PRODUCTS, DuplicateNameError, Store
-from galtea_admin.emulator.timestamps import now_ms
-from galtea_admin.emulator.validation import (
+from emulator.errors import bad_request, not_found
+from emulator.listing import ListSpec, PartialFilter, parse_list_query
+from emulator.payloads import phone_connection_payload, product_payload
+from emulator.querystring import QueryParams
+from emulator.store import PHONE_CONNECTIONS, PRODUCTS, DuplicateNameError, Store
+from emulator.timestamps import now_ms
+from emulator.validation import (
     parse_json_object,
     validate_new_phone_connection,
     validate_phone_connection_changes,
 )
-from galtea_admin.emulator.voices import VOICES
+from emulator.voices import VOICES
 
 # The user behind the emulator's one API key: the creator of every row made through the API.
 API_USER_ID = "user_api"

@@ -1,0 +1,86 @@
+"""`python -m emulator`: serve the Galtea API emulator with waitress."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+from waitress.server import create_server
+
+from emulator.app import EmulatorApp
+from emulator.request_log import RequestLog
+from emulator.seed import seed_store
+from emulator.store import PHONE_CONNECTIONS, Store
+
+SERVER_THREADS = 8
+# Node's default limit on request headers; longer URLs get 431, as from the real API.
+MAX_REQUEST_HEADER_BYTES = 16 * 1024
+
+
+def non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+def argument_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator",
+        description="Run a local stand-in for the Galtea REST API, backed by a SQLite file.",
+    )
+    parser.add_argument("--port", type=non_negative_int, required=True)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--data", type=Path, required=True, help="SQLite file, kept across runs.")
+    parser.add_argument(
+        "--seed",
+        type=non_negative_int,
+        required=True,
+        help="Phone connections to create when the store has none.",
+    )
+    parser.add_argument("--api-key", required=True, help="The key every request must bear.")
+    parser.add_argument("--latency-ms", type=non_negative_int, default=0)
+    parser.add_argument("--request-log", type=Path, help="Append one JSON line per request.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    options = argument_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop)
+    with contextlib.suppress(KeyboardInterrupt), contextlib.ExitStack() as cleanup:
+        store = Store.open(options.data)
+        cleanup.callback(store.close)
+        seed_store(store, options.seed)
+        request_log = RequestLog(options.request_log) if options.request_log else None
+        if request_log:
+            cleanup.callback(request_log.close)
+        app = EmulatorApp(
+            store,
+            api_key=options.api_key,
+            latency_ms=options.latency_ms,
+            request_log=request_log,
+        )
+        server = create_server(
+            app,
+            host=options.host,
+            port=options.port,
+            threads=SERVER_THREADS,
+            max_request_header_size=MAX_REQUEST_HEADER_BYTES,
+        )
+        cleanup.callback(server.close)
+        address = f"http://{options.host}:{server.effective_port}"
+        rows = store.count(PHONE_CONNECTIONS)
+        print(f"Galtea API emulator listening on {address} ({rows} phone connections)", flush=True)
+        server.run()
+
+
+def _stop(signum: int, frame: object) -> None:
+    """Turn SIGTERM into a KeyboardInterrupt, on which waitress (or start-up) stops cleanly."""
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    main()
