@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.contrib.auth import get_user_model
 
 from galtea_admin.audit.models import Action, ChangeRecord
 from galtea_admin.lists.date_range import check_date_range
-from galtea_admin.phone_connections.filters import DateTimeFilter
+from galtea_admin.lists.filters import DateTimeFilter, FilterForm
 
 
-class ActivityFilterForm(forms.Form):
+class ActivityFilterForm(FilterForm):
     def clean(self):
         data = super().clean()
         check_date_range(self, "created_from", "created_to")

@@ -14,13 +14,8 @@ from django.core.validators import RegexValidator
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.phone_connections import PhoneConnectionQuery
 from galtea_admin.lists.date_range import check_date_range
+from galtea_admin.lists.filters import DateTimeFilter, FilterForm, ValueListFilter
 from galtea_admin.phone_connections import phone_numbers
-from galtea_admin.phone_connections.fields import (
-    CheckboxList,
-    FastTextInput,
-    LocalDateTimeField,
-    ValueListField,
-)
 
 MAX_TEXT = 200
 # Lists of values go into the API's URL, which must stay well under its 16 KB limit.
@@ -31,15 +26,7 @@ ID_VALIDATOR = RegexValidator(
 )
 
 
-class ValueListFilter(django_filters.Filter):
-    field_class = ValueListField
-
-
-class DateTimeFilter(django_filters.Filter):
-    field_class = LocalDateTimeField
-
-
-class PhoneConnectionFilterForm(forms.Form):
+class PhoneConnectionFilterForm(FilterForm):
     """The filter form, with the checks that involve several fields."""
 
     def clean(self):
@@ -88,7 +75,7 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         label="Search",
         method="search",
         max_length=MAX_TEXT,
-        widget=FastTextInput(
+        widget=forms.TextInput(
             attrs={
                 "type": "search",
                 "placeholder": "Name or phone number",
@@ -101,10 +88,10 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         label="Product",
         method="filter_products",
         choices=(),
-        widget=CheckboxList(attrs={"class": "checkbox-list"}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
     )
     name = django_filters.CharFilter(
-        label="Name contains", method="filter_name", max_length=MAX_TEXT, widget=FastTextInput
+        label="Name contains", method="filter_name", max_length=MAX_TEXT
     )
     names = ValueListFilter(
         label="Exact names",
@@ -116,7 +103,6 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         method="filter_phone",
         max_length=MAX_TEXT,
         help_text="Spaces, dashes and brackets are ignored.",
-        widget=FastTextInput,
     )
     phones = ValueListFilter(
         label="Exact phone numbers",

@@ -47,6 +47,7 @@ class PhoneConnectionForm(forms.Form):
         max_length=64,
         help_text="With the country code, e.g. +1 415 555 2671 or 0044 20 7946 0958.",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+        template_name="phone_connections/_phone_number_field.html",
     )
     voice = forms.ChoiceField(label="Voice", required=False)
     language_code = forms.CharField(
