@@ -9,9 +9,8 @@ DEV := $(VENV)/.dev-installed
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # The tests that touch the admin's own database (auth, audit, roles, saved views, columns),
 # run a second time against PostgreSQL.
-POSTGRES_TESTS := tests/project/test_sign_in.py tests/project/test_permissions.py \
-	tests/editing/test_audit.py tests/editing/test_roles.py \
-	tests/batch/test_saved_views.py tests/batch/test_columns.py
+POSTGRES_TESTS := tests/accounts/test_sign_in.py tests/accounts/test_permissions.py \
+	tests/accounts/test_roles.py tests/audit tests/preferences
 
 .PHONY: demo serve test bench lint format chromium venv clean
 

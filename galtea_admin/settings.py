@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "galtea_admin.lists.context_processors.navigation",
             ],
         },
     },
@@ -148,8 +149,6 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "galtea"}
     )
 }
-
-AUTHENTICATION_BACKENDS = ["galtea_admin.accounts.backends.OneQueryModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,10 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
-from django.views.generic import RedirectView
+from django.urls import include, path, reverse
 
 from galtea_admin.accounts.views import SignInView
+from galtea_admin.lists.registry import site
 
 
 @login_not_required
@@ -17,11 +17,17 @@ def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
+def home(request):
+    """The first list the person may see (the activity page when they may see none)."""
+    pages = site.navigation(request)
+    return redirect(pages[0][1] if pages else reverse("audit:activity"))
+
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="phone_connections:list"), name="home"),
+    path("", home, name="home"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("phone-connections/", include("galtea_admin.phone_connections.urls")),
+    *site.urls,
     path("activity/", include("galtea_admin.audit.urls")),
     path("preferences/", include("galtea_admin.preferences.urls")),
     path("django-admin/", admin.site.urls),

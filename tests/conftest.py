@@ -167,6 +167,24 @@ def make_row(emulator):
 
 
 @pytest.fixture
+def row(api) -> dict:
+    """A phone connection of this test's own on the session emulator (a voice and a language
+    set), the request log emptied once it exists."""
+    from tests.phone_connections.pages import create_row
+
+    created = create_row(api, phoneNumber="+14155552671", voice="theo", languageCode="en-GB")
+    api.clear_request_log()
+    return created
+
+
+@pytest.fixture
+def product_names(api) -> dict[str, str]:
+    """Product id → name, as the API lists them."""
+    response = api.get("/products")
+    return {product["id"]: product["name"] for product in response.json()}
+
+
+@pytest.fixture
 def closed_port_url() -> str:
     """The URL of a loopback port nothing listens on."""
     return f"http://127.0.0.1:{free_port()}"

@@ -7,9 +7,16 @@ from galtea_admin.audit.models import ChangeRecord
 class ChangeRecordAdmin(admin.ModelAdmin):
     """Read-only: the history is written by the admin's pages, never edited by hand."""
 
-    list_display = ("created_at", "username", "action", "connection_name", "product_name")
-    list_filter = ("action", "created_at")
-    search_fields = ("username", "connection_id", "connection_name", "product_name")
+    list_display = (
+        "created_at",
+        "username",
+        "action",
+        "object_type",
+        "object_label",
+        "product_name",
+    )
+    list_filter = ("action", "object_type", "created_at")
+    search_fields = ("username", "object_id", "object_label", "product_name")
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

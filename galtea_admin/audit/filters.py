@@ -38,7 +38,7 @@ class ChangeRecordFilter(django_filters.FilterSet):
         form = ActivityFilterForm
 
     def filter_connection(self, queryset, name, value):
-        """An exact connection id, or part of the connection's name."""
+        """An exact id, or part of the name the entity had."""
         value = value.strip()
-        by_id = queryset.filter(connection_id=value)
-        return by_id if by_id.exists() else queryset.filter(connection_name__icontains=value)
+        by_id = queryset.filter(object_id=value)
+        return by_id if by_id.exists() else queryset.filter(object_label__icontains=value)

@@ -1,4 +1,4 @@
-"""Who changed what: one row per change made through the admin."""
+"""Who changed what: one row per change made through the admin, to any resource."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ class Action(models.TextChoices):
 
 
 class ChangeRecord(models.Model):
-    """A change to a phone connection, made by a person through the admin."""
+    """A change to one entity of a Galtea resource, made by a person through the admin."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="changes"
@@ -21,10 +21,13 @@ class ChangeRecord(models.Model):
     # Kept even if the user account is deleted later.
     username = models.CharField(max_length=150)
     action = models.CharField(max_length=10, choices=Action.choices)
-    connection_id = models.CharField(max_length=128, db_index=True)
+    # The resource's key in the registry, e.g. "phone_connections".
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=128)
+    # How the entity was called when it changed (its name).
+    object_label = models.CharField(max_length=255)
     product_id = models.CharField(max_length=128)
     product_name = models.CharField(max_length=255, blank=True)
-    connection_name = models.CharField(max_length=255)
     # {"field": [before, after]}: before is null on create, after is null on delete.
     changes = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -33,7 +36,10 @@ class ChangeRecord(models.Model):
         ordering = ("-created_at", "-id")
         verbose_name = "change"
         verbose_name_plural = "activity"
-        indexes = [models.Index(fields=["action", "created_at"])]
+        indexes = [
+            models.Index(fields=["action", "created_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.get_action_display().lower()} {self.connection_name}"
+        return f"{self.username} {self.get_action_display().lower()} {self.object_label}"

@@ -1,74 +1,70 @@
-"""Writing change records: called by the views right after Galtea confirmed a change."""
+"""Writing change records: called right after Galtea confirmed a change."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from galtea_admin.audit.models import Action, ChangeRecord
-from galtea_admin.galtea.phone_connections import (
-    UPDATABLE_FIELDS,
-    PhoneConnection,
-    updatable_values,
-)
-
-LABELS = {
-    "name": "Name",
-    "phone_number": "Phone number",
-    "voice": "Voice",
-    "language_code": "Language",
-    "agent_speaks_first": "Agent speaks first",
-}
-# The fields a change record describes: every field a change can make, with its label.
-TRACKED_FIELDS = {field: LABELS[field] for field in UPDATABLE_FIELDS}
 
 
 def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, list]:
-    """{"field": [before, after]} for each tracked field whose value differs."""
+    """{"field": [before, after]} for each field whose value differs."""
     return {
-        field: [before.get(field), after.get(field)]
-        for field in TRACKED_FIELDS
-        if before.get(field) != after.get(field)
+        name: [before.get(name), after.get(name)]
+        for name in before
+        if before.get(name) != after.get(name)
     }
 
 
 def record_change(
-    user,
-    action: Action,
-    connection: PhoneConnection,
-    *,
-    changes: Mapping[str, list],
-    product_name: str = "",
+    user, action: Action, *, resource, record, changes: Mapping[str, list], product_name=""
 ) -> ChangeRecord:
     return ChangeRecord.objects.create(
         user=user,
         username=user.get_username(),
         action=action,
-        connection_id=connection.id,
-        product_id=connection.product_id,
+        object_type=resource.key,
+        object_id=record.id,
+        object_label=resource.label(record),
+        product_id=record.product_id,
         product_name=product_name,
-        connection_name=connection.name,
         changes=dict(changes),
     )
 
 
-def record_create(user, connection: PhoneConnection, *, product_name: str = "") -> ChangeRecord:
-    values = updatable_values(connection)
-    changes = {field: [None, value] for field, value in values.items()}
+def record_create(user, *, resource, record, product_name: str = "") -> ChangeRecord:
+    values = resource.spec.updatable_values(record)
+    changes = {name: [None, value] for name, value in values.items()}
     return record_change(
-        user, Action.CREATE, connection, changes=changes, product_name=product_name
+        user,
+        Action.CREATE,
+        resource=resource,
+        record=record,
+        changes=changes,
+        product_name=product_name,
     )
 
 
-def record_update(
-    user, before: PhoneConnection, after: PhoneConnection, *, product_name: str = ""
-) -> ChangeRecord:
-    changes = diff(updatable_values(before), updatable_values(after))
-    return record_change(user, Action.UPDATE, after, changes=changes, product_name=product_name)
-
-
-def record_delete(user, connection: PhoneConnection, *, product_name: str = "") -> ChangeRecord:
-    values = updatable_values(connection)
-    changes = {field: [value, None] for field, value in values.items()}
+def record_update(user, *, resource, before, after, product_name: str = "") -> ChangeRecord:
+    changes = diff(resource.spec.updatable_values(before), resource.spec.updatable_values(after))
     return record_change(
-        user, Action.DELETE, connection, changes=changes, product_name=product_name
+        user,
+        Action.UPDATE,
+        resource=resource,
+        record=after,
+        changes=changes,
+        product_name=product_name,
+    )
+
+
+def record_delete(user, *, resource, record, product_name: str = "") -> ChangeRecord:
+    values = resource.spec.updatable_values(record)
+    changes = {name: [value, None] for name, value in values.items()}
+    return record_change(
+        user,
+        Action.DELETE,
+        resource=resource,
+        record=record,
+        changes=changes,
+        product_name=product_name,
     )

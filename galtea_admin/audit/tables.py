@@ -3,59 +3,59 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import NoReverseMatch
+from django.utils.html import format_html, format_html_join
 
-from galtea_admin.audit.models import ChangeRecord
-from galtea_admin.audit.templatetags.audit import field_changes
-from galtea_admin.lists.html import format_html, join_html
-from galtea_admin.lists.remote_tables import DirectHtmlMixin
-from galtea_admin.phone_connections.navigation import ConnectionUrls
-from galtea_admin.phone_connections.tables import render_moment
+from galtea_admin.audit.describing import Describers
+from galtea_admin.lists.navigation import EntityUrls
+from galtea_admin.lists.tables import ListTable, moment_cell
 
 
-class ChangeRecordTable(DirectHtmlMixin, tables.Table):
+class ChangeRecordTable(ListTable):
+    link_column = "object_label"
+
     created_at = tables.Column(verbose_name="When")
     username = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")
-    connection_name = tables.Column(verbose_name="Phone connection")
+    object_label = tables.Column(verbose_name="Connection")
     product_name = tables.Column(verbose_name="Product")
     changes = tables.Column(verbose_name="Changes", orderable=False, empty_values=())
 
-    class Meta:
-        model = ChangeRecord
-        fields = ("created_at", "username", "action", "connection_name", "product_name", "changes")
-        order_by_field = "sort"
-        page_field = "page"
-        per_page_field = "per_page"
-        default = "—"
-        attrs = {"class": "data-table"}
+    class Meta(ListTable.Meta):
         empty_text = "No changes match these filters."
 
-    def __init__(self, *args, voices, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.voices = voices
-        self.connection_url = ConnectionUrls()
+        self.describers = Describers()
+        self.urls: dict[str, EntityUrls] = {}
+
+    def row_links(self, record):
+        if record.action == "delete":
+            return None, {}
+        urls = self.urls.setdefault(record.object_type, EntityUrls(record.object_type))
+        try:
+            return urls("detail", record.object_id), {}
+        except NoReverseMatch:  # a resource no longer registered
+            return None, {}
 
     def render_created_at(self, value):
-        return render_moment(value)
+        return moment_cell(value)
 
     def render_action(self, record):
         return format_html(
             '<span class="badge badge-{}">{}</span>', record.action, record.get_action_display()
         )
 
-    def render_connection_name(self, value, record):
+    def render_object_label(self, value, record):
         if record.action == "delete":
-            return format_html('{} <span class="muted mono">{}</span>', value, record.connection_id)
-        url = self.connection_url("detail", record.connection_id)
-        return format_html('<a href="{}">{}</a>', url, value)
+            return format_html('{} <span class="muted mono">{}</span>', value, record.object_id)
+        return value
 
     def render_changes(self, record):
         if record.action != "update":
             return format_html('<span class="muted">{}</span>', "all fields")
-        return join_html(
-            format_html(
-                '<div><span class="change-field">{}:</span> <del>{}</del> → <ins>{}</ins></div>',
-                *change,
-            )
-            for change in field_changes(record, self.voices)
+        return format_html_join(
+            "",
+            '<div><span class="change-field">{}:</span> <del>{}</del> → <ins>{}</ins></div>',
+            self.describers.changes(record),
         )

@@ -92,3 +92,12 @@ class GalteaRejected(GalteaError):
     @property
     def is_duplicate_name(self) -> bool:
         return DUPLICATE_NAME_MARKER in self.message
+
+
+class GalteaIdsNotFound(GalteaNotFound):
+    """A list asked for ids that do not exist (the API's strict `ids[]`); `missing_ids`
+    names them."""
+
+    def __init__(self, message: str, missing_ids: list[str]):
+        super().__init__(message, upstream_status=404)
+        self.missing_ids = missing_ids

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from django import forms
 from django.http import QueryDict
 
-from galtea_admin.lists.query import encode_query
+from galtea_admin.lists.params import PAGE_VAR, query_string
 
-# Removing a filter starts the list again from its first page.
-RESET_ON_CHANGE = ("page",)
 MAX_CHIP_TEXT = 40
 
 
@@ -27,11 +25,13 @@ def shorten(text: str) -> str:
 
 
 def url_without(params: QueryDict, key: str, value: str | None = None) -> str:
-    """`?query` with `key` (or just its one `value`) removed, and the page reset."""
+    """`?query` with `key` (or just its one `value`) removed, and the page reset (removing a
+    filter starts the list again from its first page)."""
     if value is None:
-        return "?" + encode_query(params, drop=(*RESET_ON_CHANGE, key))
-    others = encode_query(params, drop=RESET_ON_CHANGE, keep=lambda k, v: (k, v) != (key, value))
-    return "?" + others
+        return query_string(params, remove=(PAGE_VAR, key))
+    query = params.copy()
+    query.setlist(key, [kept for kept in query.getlist(key) if kept != value])
+    return query_string(query, remove=(PAGE_VAR,))
 
 
 def filter_chips(filterset, params: QueryDict) -> list[Chip]:

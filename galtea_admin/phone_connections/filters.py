@@ -1,37 +1,35 @@
-"""The phone-connection list's filters: URL parameters → a Galtea API query.
-
-Parameter names are the short, readable ones that appear in shared URLs.
-"""
+"""The phone-connection list's filters: the shared ones, plus phone numbers (partial and
+exact) and a quick search that looks for numbers when what is typed looks like one."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import django_filters
-from django import forms
-from django.core.validators import RegexValidator
 
-from galtea_admin.galtea import contract
-from galtea_admin.galtea.phone_connections import PhoneConnectionQuery
-from galtea_admin.lists.date_range import check_date_range
-from galtea_admin.lists.filters import DateTimeFilter, FilterForm, ValueListFilter
+from galtea_admin.galtea.phone_connections import PHONE_CONNECTIONS
+from galtea_admin.lists.filters import (
+    MAX_TEXT,
+    ResourceFilterForm,
+    ResourceFilterSet,
+    ValueListFilter,
+)
 from galtea_admin.phone_connections import phone_numbers
 
-MAX_TEXT = 200
-# Lists of values go into the API's URL, which must stay well under its 16 KB limit.
-LIST_FIELDS = ("names", "phones", "ids")
-MAX_LIST_QUERY_BYTES = 12_000
-ID_VALIDATOR = RegexValidator(
-    contract.ID_PATTERN, "An id has only letters, digits, - and _, e.g. phoneConnection_1a2b."
-)
 
+class PhoneConnectionFilterForm(ResourceFilterForm):
+    list_fields = ("names", "phones", "ids")
+    field_order = (
+        "q",
+        "product",
+        "name",
+        "names",
+        "phone",
+        "phones",
+        "ids",
+        "created_from",
+        "created_to",
+    )
 
-class PhoneConnectionFilterForm(FilterForm):
-    """The filter form, with the checks that involve several fields."""
-
-    def clean(self):
-        data = super().clean()
-        check_date_range(self, "created_from", "created_to")
+    def check_together(self, data) -> None:
         search = (data.get("q") or "").strip()
         if search:
             other = "phone" if phone_numbers.looks_like_phone_number(search) else "name"
@@ -40,20 +38,6 @@ class PhoneConnectionFilterForm(FilterForm):
                 self.add_error("q", f"Search and “{label}” both filter the same field: use one.")
         if data.get("phones"):
             self.normalise_phones(data)
-        if self.has_error("product"):
-            self.keep_known_products(data)
-        for name in LIST_FIELDS:
-            if len(contract.encode_query({name: data.get(name) or []})) > MAX_LIST_QUERY_BYTES:
-                self.add_error(name, "Too long to search at once: split it into smaller lists.")
-        return data
-
-    def keep_known_products(self, data):
-        """An unknown product id is reported; the known ones still filter."""
-        known = {value for value, _ in self.fields["product"].choices}
-        given = self.data.getlist(self.add_prefix("product"))
-        valid = [value for value in dict.fromkeys(given) if value in known]
-        if valid:
-            data["product"] = valid
 
     def normalise_phones(self, data):
         normalised, bad = [], []
@@ -68,36 +52,9 @@ class PhoneConnectionFilterForm(FilterForm):
             data["phones"] = list(dict.fromkeys(normalised))
 
 
-class PhoneConnectionFilter(django_filters.FilterSet):
-    """Every filter the API offers, plus a quick search (`q`)."""
+class PhoneConnectionFilter(ResourceFilterSet):
+    spec = PHONE_CONNECTIONS
 
-    q = django_filters.CharFilter(
-        label="Search",
-        method="search",
-        max_length=MAX_TEXT,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "placeholder": "Name or phone number",
-                "autocomplete": "off",
-                "form": "filter-form",
-            }
-        ),
-    )
-    product = django_filters.MultipleChoiceFilter(
-        label="Product",
-        method="filter_products",
-        choices=(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
-    )
-    name = django_filters.CharFilter(
-        label="Name contains", method="filter_name", max_length=MAX_TEXT
-    )
-    names = ValueListFilter(
-        label="Exact names",
-        method="filter_names",
-        help_text="One name per line.",
-    )
     phone = django_filters.CharFilter(
         label="Phone number contains",
         method="filter_phone",
@@ -110,82 +67,20 @@ class PhoneConnectionFilter(django_filters.FilterSet):
         separators=r"\n,;",
         help_text="International format, one per line.",
     )
-    ids = ValueListFilter(
-        label="Ids",
-        method="filter_ids",
-        separators=r"\s,;",
-        validators=[ID_VALIDATOR],
-        max_values=contract.MAX_IDS_PER_REQUEST,
-        help_text="Separated by spaces, commas or lines.",
-    )
-    created_from = DateTimeFilter(label="Created from", method="filter_created_from")
-    created_to = DateTimeFilter(label="Created to", method="filter_created_to")
 
     class Meta:
         form = PhoneConnectionFilterForm
 
-    def __init__(self, data=None, *, products=(), **kwargs):
-        super().__init__(data, queryset=PhoneConnectionQuery(), **kwargs)
-        # On this request's form only: the form class is shared (see get_form_class).
-        self.form.fields["product"].choices = [(product.id, product.name) for product in products]
-        self.form.fields["product"].error_messages["invalid_choice"] = (
-            "There is no product with the id %(value)s."
-        )
+    search_placeholder = "Name or phone number"
 
-    @property
-    def matches_nothing(self) -> bool:
-        """True when no rows may be shown: an id list that is not valid is left out of the
-        query like any bad filter, and without it the query would widen to everything."""
-        return "ids" in self.form.errors
-
-    def get_form_class(self):
-        """The same form class for every request (django-filter builds one per filter set).
-        It holds no request's data: the product choices are set on each form."""
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
-
-    def filter_queryset(self, queryset):
-        """Apply each valid filter in turn to the API query (only valid fields are here)."""
-        for name, value in self.form.cleaned_data.items():
-            queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    # Each method receives the query built so far and returns it narrowed.
     def search(self, query, name, value):
         text = value.strip()
         if phone_numbers.looks_like_phone_number(text):
             return query.filter(phone_number=phone_numbers.strip_decoration(text))
         return query.filter(name=text)
 
-    def filter_products(self, query, name, value):
-        return query.filter(product_ids=list(dict.fromkeys(value)))
-
-    def filter_name(self, query, name, value):
-        return query.filter(name=value.strip())
-
-    def filter_names(self, query, name, value):
-        return query.filter(names=value)
-
     def filter_phone(self, query, name, value):
         return query.filter(phone_number=phone_numbers.strip_decoration(value))
 
     def filter_phones(self, query, name, value):
         return query.filter(phone_numbers=value)
-
-    def filter_ids(self, query, name, value):
-        return query.filter(ids=value)
-
-    def filter_created_from(self, query, name, value):
-        return query.filter(from_created_at=value)
-
-    def filter_created_to(self, query, name, value):
-        return query.filter(to_created_at=end_of_minute(value))
-
-
-def end_of_minute(moment: datetime) -> datetime:
-    """ "Created to 14:30" includes 14:30:59: the picker only offers whole minutes."""
-    if moment.second or moment.microsecond:
-        return moment
-    return moment + timedelta(seconds=59, microseconds=999_000)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-
-from django.db import connection
 
 from galtea_admin.preferences.models import TableConfig
 
@@ -17,12 +14,12 @@ class ColumnChoice:
     shown: bool
 
 
-def configurable_columns(table_class, fixed: tuple[str, ...]) -> dict[str, str]:
-    """name → label of the columns a person may hide or move (not the `fixed` ones)."""
+def configurable_columns(table_class) -> dict[str, str]:
+    """name → label of the columns a person may hide or move (all but the fixed ones)."""
     return {
         name: str(column.verbose_name or name.replace("_", " ").capitalize())
         for name, column in table_class.base_columns.items()
-        if name not in fixed
+        if name not in table_class.FIXED_COLUMNS
     }
 
 
@@ -30,20 +27,11 @@ def chosen_columns(user, table: str, available: list[str]) -> list[str]:
     """The columns the user chose to see, in order; all of them when never configured."""
     if user is None:
         return list(available)
-    config = next(iter(TableConfig.objects.raw(table_config_sql(), [user.pk, table])), None)
-    if config is None:
+    columns = TableConfig.objects.filter(user=user, table=table).values_list("columns", flat=True)
+    chosen = next(iter(columns), None)
+    if chosen is None:
         return list(available)
-    return [name for name in config.columns if name in available]
-
-
-@cache
-def table_config_sql() -> str:
-    """Read on every list page, so written out: building it through the ORM took longer
-    than running it."""
-    q = connection.ops.quote_name
-    user, table = (q(TableConfig._meta.get_field(name).column) for name in ("user", "table"))
-    # Every identifier comes from the model; values are passed as parameters.
-    return f"SELECT * FROM {q(TableConfig._meta.db_table)} WHERE {user} = %s AND {table} = %s"  # noqa: S608
+    return [name for name in chosen if name in available]
 
 
 def column_choices(columns: dict[str, str], shown: list[str]) -> list[ColumnChoice]:

@@ -12,7 +12,8 @@ class SavedView(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
     )
-    list_name = models.CharField(max_length=50, default="phone_connections")
+    # The key of the resource whose list this is (see lists.registry).
+    list_name = models.CharField(max_length=50)
     name = models.CharField(max_length=100)
     query = models.CharField(max_length=4000, blank=True)
     shared = models.BooleanField(

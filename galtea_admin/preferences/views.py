@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from galtea_admin.accounts import roles
-from galtea_admin.phone_connections.tables import PhoneConnectionTable
+from galtea_admin.lists.registry import site
 from galtea_admin.preferences import columns as column_settings
 from galtea_admin.preferences.forms import SavedViewForm
 from galtea_admin.preferences.models import SavedView
 from galtea_admin.preferences.saved_views import saved_query
 
-# The lists that have saved views and configurable columns: their page and table.
-LISTS = {"phone_connections": ("phone_connections:list", PhoneConnectionTable)}
 MOVES = {"up": -1, "down": 1}
 
 
+def listed_resource(request, list_name: str):
+    """The registered resource whose list this is, if the person may see it."""
+    resource = site.get(list_name)
+    if resource is None or not request.user.has_perm(resource.permission("view")):
+        raise PermissionDenied
+    return resource
+
+
 def list_page(list_name: str, query: str = "") -> str:
-    url = reverse(LISTS[list_name][0])
+    url = reverse(f"{list_name}:list")
     return f"{url}?{query}" if query else url
 
 
 @require_POST
-@permission_required(roles.VIEW, raise_exception=True)
 def saved_view_create(request, list_name: str):
-    if list_name not in LISTS:
-        raise PermissionDenied
+    listed_resource(request, list_name)
     data = request.POST.copy()
     data["query"] = saved_query(data.get("query", ""))
     form = SavedViewForm(data, owner=request.user, list_name=list_name)
@@ -46,9 +48,9 @@ def saved_view_create(request, list_name: str):
 
 
 @require_POST
-@permission_required(roles.VIEW, raise_exception=True)
 def saved_view_delete(request, view_id: int):
     view = get_object_or_404(SavedView, pk=view_id)
+    listed_resource(request, view.list_name)
     if view.owner_id != request.user.id and not request.user.is_superuser:
         raise PermissionDenied
     view.delete()
@@ -57,18 +59,15 @@ def saved_view_delete(request, view_id: int):
 
 
 @require_POST
-@permission_required(roles.VIEW, raise_exception=True)
 def table_columns(request, list_name: str):
     """Show, hide, move or reset the columns of a list, for the signed-in person."""
-    if list_name not in LISTS:
-        raise PermissionDenied
-    table_class = LISTS[list_name][1]
+    table_class = listed_resource(request, list_name).table_class
     back = list_page(list_name, request.POST.get("query", ""))
     if "reset" in request.POST:
         column_settings.reset_columns(request.user, list_name)
         messages.success(request, "Columns reset to the default.")
         return redirect(back)
-    available = column_settings.configurable_columns(table_class, table_class.FIXED_COLUMNS)
+    available = column_settings.configurable_columns(table_class)
     order = [name for name in request.POST.getlist("order") if name in available]
     order += [name for name in available if name not in order]
     shown = [name for name in order if name in request.POST.getlist("show")]

@@ -122,6 +122,7 @@ def test_manager_deletes_selected_rows_and_returns_to_the_filtered_list(
 
     assert still_there(browser_emulator, rows) == []
     recorded = ChangeRecord.objects.filter(action="delete", username="boss")
-    assert sorted(recorded.values_list("connection_name", flat=True)) == sorted(
+    assert set(recorded.values_list("object_type", flat=True)) == {"phone_connections"}
+    assert sorted(recorded.values_list("object_label", flat=True)) == sorted(
         [alpha, bravo, charlie, delta]
     )

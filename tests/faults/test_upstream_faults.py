@@ -31,19 +31,6 @@ from galtea_admin.galtea.errors import (
     GalteaUnauthorized,
     GalteaUnavailable,
 )
-from tests.editing.pages import (
-    CREATE_URL,
-    LIST_URL,
-    FormPage,
-    Page,
-    create_row,
-    delete_row,
-    delete_url,
-    detail_url,
-    edit_url,
-    fetch,
-    find_by_name,
-)
 from tests.faults.conftest import READ_TIMEOUT
 from tests.faults.proxy import (
     REFUSED,
@@ -58,6 +45,19 @@ from tests.faults.proxy import (
     status,
     truncated_json,
     wrong_container,
+)
+from tests.pages import (
+    CREATE_URL,
+    LIST_URL,
+    FormPage,
+    Page,
+    create_row,
+    delete_row,
+    delete_url,
+    detail_url,
+    edit_url,
+    fetch,
+    find_by_name,
 )
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,7 @@ def assert_problem_page(response, case: Case, *, retry_url: str) -> None:
     problem = page.doc.one("section", class_="problem")
     assert page.h1 == case.error.title
     assert LIST_URL in [a.attrs.get("href") for a in problem.find_all("a")]
+    assert [a.attrs["href"] for a in page.links("Back to phone connections")] == [LIST_URL]
     try_again = [a.attrs["href"] for a in page.links("Try again")]
     assert "Nothing was changed" in problem.text
     if case.is_configuration:
@@ -320,7 +321,7 @@ class CreateSurface(FormSurface):
         (created,) = find_by_name(api, opened.typed["name"])
         assert created["phoneNumber"] == "+14155552671"
         (record,) = ChangeRecord.objects.all()
-        assert (record.action, record.connection_id) == ("create", created["id"])
+        assert (record.action, record.object_id) == ("create", created["id"])
 
 
 class EditSurface(FormSurface):
@@ -363,7 +364,7 @@ class EditSurface(FormSurface):
         now = fetch(api, row["id"])
         assert (now["name"], now["phoneNumber"]) == (opened.typed["name"], "+442079460958")
         (record,) = ChangeRecord.objects.all()
-        assert (record.action, record.connection_id) == ("update", row["id"])
+        assert (record.action, record.object_id) == ("update", row["id"])
 
 
 class DeleteSurface(Surface):
@@ -402,7 +403,7 @@ class DeleteSurface(Surface):
         assert response["Location"] == opened.typed["next"]
         assert fetch(api, row["id"]) is None
         (record,) = ChangeRecord.objects.all()
-        assert (record.action, record.connection_id) == ("delete", row["id"])
+        assert (record.action, record.object_id) == ("delete", row["id"])
 
 
 SURFACES = [
@@ -495,6 +496,7 @@ class TestDeletedMeanwhile:
         assert page.h1 == "Not found"
         assert_in_the_admins_look(page)
         assert page.links("Try again") == []
+        assert [a.attrs["href"] for a in page.links("Back to phone connections")] == [LIST_URL]
         assert_one_log_line(caplog, emulator.api_key, "GET", f"{RESOURCE}/{row['id']}")
 
     def test_the_edit_form_is_kept_with_a_404(self, client, editor, proxy, emulator, rows, caplog):
@@ -509,7 +511,7 @@ class TestDeletedMeanwhile:
 
         assert page.status == 404
         assert_in_the_admins_look(page)
-        assert "Someone deleted this connection" in page.alert_text
+        assert "Someone deleted this phone connection" in page.alert_text
         assert "nothing was saved" in page.alert_text
         for name, value in opened.typed.items():
             assert page.value(name) == value, name
@@ -569,5 +571,5 @@ def test_a_failed_delete_in_a_bulk_delete_is_reported_for_its_row(
     assert fetch(emulator, kept["id"]) is None
     assert fetch(emulator, failing["id"]) is not None
     (record,) = ChangeRecord.objects.all()
-    assert (record.action, record.connection_id) == ("delete", kept["id"])
+    assert (record.action, record.object_id) == ("delete", kept["id"])
     assert_one_log_line(caplog, emulator.api_key, "DELETE", f"{RESOURCE}/{failing['id']}")

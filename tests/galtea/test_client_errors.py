@@ -28,7 +28,8 @@ from galtea_admin.galtea.errors import (
     GalteaUnauthorized,
     GalteaUnavailable,
 )
-from galtea_admin.galtea.phone_connections import PhoneConnectionQuery
+from galtea_admin.galtea.phone_connections import PHONE_CONNECTIONS, phone_connection_query
+from galtea_admin.galtea.resources import RemoteQuery
 from tests.galtea.fake_upstream import (
     HANG,
     HANG_BEFORE_BODY,
@@ -64,16 +65,18 @@ def make_client(url: str, **options) -> GalteaClient:
 
 def list_some(client: GalteaClient):
     """A list call whose URL carries a query string (filters, sort, page)."""
-    query = PhoneConnectionQuery().filter(product_ids=["prod_1"], phone_number="+1415")
-    return pcs.list_phone_connections(query, offset=25, limit=26, client=client)
+    query = phone_connection_query().filter(product_ids=["prod_1"], phone_number="+1415")
+    return pcs.phone_connection_list(query=query, offset=25, limit=26, client=client)
 
 
 WRITES = {
-    "POST": lambda client: pcs.create_phone_connection(
+    "POST": lambda client: pcs.phone_connection_create(
         product_id="prod_1", name="Front desk", phone_number="+14155550123", client=client
     ),
-    "PATCH": lambda client: pcs.update_phone_connection("pc_1", {"name": "New"}, client=client),
-    "DELETE": lambda client: pcs.delete_phone_connection("pc_1", client=client),
+    "PATCH": lambda client: pcs.phone_connection_update(
+        connection_id="pc_1", changes={"name": "New"}, client=client
+    ),
+    "DELETE": lambda client: pcs.phone_connection_delete(connection_id="pc_1", client=client),
 }
 WRITE_PATHS = {"POST": "/phoneConnections", "PATCH": "/phoneConnections/pc_1"}
 WRITE_PATHS["DELETE"] = WRITE_PATHS["PATCH"]
@@ -246,13 +249,13 @@ class TestBadAnswers:
     def test_a_list_where_one_row_was_expected(self, upstream):
         upstream.handler = lambda request: json_reply([ROW])
         with pytest.raises(GalteaBadAnswer):
-            pcs.get_phone_connection("pc_1", client=make_client(upstream.url))
+            pcs.phone_connection_get(connection_id="pc_1", client=make_client(upstream.url))
 
     def test_absent_optional_fields_read_as_defaults(self, upstream):
         minimal = {k: ROW[k] for k in ("id", "productId", "name", "phoneNumber", "createdAt")}
         upstream.handler = lambda request: json_reply(minimal)
 
-        row = pcs.get_phone_connection("pc_1", client=make_client(upstream.url))
+        row = pcs.phone_connection_get(connection_id="pc_1", client=make_client(upstream.url))
 
         assert (row.voice, row.language_code, row.user_id, row.deleted_at) == (None,) * 4
         assert row.agent_speaks_first is False
@@ -269,7 +272,9 @@ class TestBadAnswers:
     def test_an_unexpected_success_status(self, upstream):
         upstream.handler = lambda request: json_reply(ROW, status=202)
         with pytest.raises(GalteaBadAnswer) as raised:
-            pcs.update_phone_connection("pc_1", {"name": "x"}, client=make_client(upstream.url))
+            pcs.phone_connection_update(
+                connection_id="pc_1", changes={"name": "x"}, client=make_client(upstream.url)
+            )
         assert raised.value.upstream_status == 202
 
     @pytest.mark.parametrize(
@@ -278,7 +283,10 @@ class TestBadAnswers:
     def test_a_delete_needs_no_body(self, upstream, reply):
         # The API's DELETE status is unknown (200 or 204); the admin uses no part of the body.
         upstream.handler = lambda request: reply
-        assert pcs.delete_phone_connection("pc_1", client=make_client(upstream.url)) is None
+        assert (
+            pcs.phone_connection_delete(connection_id="pc_1", client=make_client(upstream.url))
+            is None
+        )
 
     def test_create_accepts_200_as_well_as_201(self, upstream):
         upstream.handler = lambda request: json_reply(ROW, status=200)
@@ -305,7 +313,7 @@ class TestStatuses:
 
     def test_no_key_is_unauthorized(self, emulator):
         with pytest.raises(GalteaUnauthorized):
-            pcs.get_phone_connection("pc_1", client=GalteaClient(emulator.url, ""))
+            pcs.phone_connection_get(connection_id="pc_1", client=GalteaClient(emulator.url, ""))
 
     def test_an_unknown_route_is_a_wrong_base_url(self, emulator):
         emulator.clear_request_log()
@@ -323,7 +331,7 @@ class TestStatuses:
     def test_a_missing_entity_is_not_found_with_the_api_message(self, upstream):
         upstream.handler = lambda request: error_reply(404, "PhoneConnection not found: pc_9")
         with pytest.raises(GalteaNotFound) as raised:
-            pcs.get_phone_connection("pc_9", client=make_client(upstream.url))
+            pcs.phone_connection_get(connection_id="pc_9", client=make_client(upstream.url))
         assert raised.value.message == "PhoneConnection not found: pc_9"
         assert raised.value.status == 404
 
@@ -401,7 +409,9 @@ class TestStatuses:
 
     def test_a_rejection_on_the_emulator(self, client):
         with pytest.raises(GalteaRejected) as raised:
-            pcs.list_phone_connections(PhoneConnectionQuery(order=(("id", "asc"),)), client=client)
+            pcs.phone_connection_list(
+                query=RemoteQuery(PHONE_CONNECTIONS, order=(("id", "asc"),)), client=client
+            )
         assert "id" in raised.value.message
 
 

@@ -17,21 +17,20 @@ import pytest
 
 from galtea_admin.galtea import phone_connections as pcs
 from galtea_admin.galtea.client import GalteaClient
-from galtea_admin.galtea.errors import GalteaNotFound, GalteaRejected
-from galtea_admin.galtea.phone_connections import (
-    PhoneConnection,
-    PhoneConnectionQuery,
-    PhoneConnectionsNotFound,
-)
+from galtea_admin.galtea.errors import GalteaIdsNotFound, GalteaNotFound, GalteaRejected
+from galtea_admin.galtea.phone_connections import PhoneConnection, phone_connection_query
 from galtea_admin.galtea.products import list_products
+from galtea_admin.galtea.resources import RemoteQuery
 from tests.galtea.fake_upstream import json_reply
 
 RESOURCE = "/phoneConnections"
 
 
-def everything(client, query: PhoneConnectionQuery | None = None) -> list[PhoneConnection]:
+def everything(client, query: RemoteQuery | None = None) -> list[PhoneConnection]:
     """Every live row (the seeded sets are far below the admin's page maximum)."""
-    return pcs.list_phone_connections(query or PhoneConnectionQuery(), limit=1000, client=client)
+    return pcs.phone_connection_list(
+        query=query or phone_connection_query(), limit=1000, client=client
+    )
 
 
 def list_requests(emulator) -> list[dict]:
@@ -69,7 +68,7 @@ def log(emulator):
 
 class TestListDefaults:
     def test_one_page_of_typed_records_newest_first(self, client, log):
-        rows = pcs.list_phone_connections(client=client)
+        rows = pcs.phone_connection_list(client=client)
 
         assert len(rows) == 25
         assert all(isinstance(row, PhoneConnection) for row in rows)
@@ -96,20 +95,20 @@ class TestListDefaults:
     @pytest.mark.parametrize(("offset", "limit"), [(-1, 10), (0, 0), (0, 1001), (0, -5)])
     def test_bad_paging_is_refused_before_any_request(self, client, log, offset, limit):
         with pytest.raises(ValueError):
-            pcs.list_phone_connections(offset=offset, limit=limit, client=client)
+            pcs.phone_connection_list(offset=offset, limit=limit, client=client)
         assert list_requests(log) == []
 
     def test_too_many_ids_are_refused_before_any_request(self, client, log):
-        query = PhoneConnectionQuery().filter(ids=[f"pc_{n}" for n in range(201)])
+        query = phone_connection_query().filter(ids=[f"pc_{n}" for n in range(201)])
         with pytest.raises(ValueError, match="200"):
-            pcs.list_phone_connections(query, client=client)
+            pcs.phone_connection_list(query=query, client=client)
         assert list_requests(log) == []
 
 
 class TestFilters:
     def test_ids(self, client, seeded, log):
         wanted = [seeded[3].id, seeded[0].id, seeded[17].id]
-        rows = everything(client, PhoneConnectionQuery().filter(ids=wanted))
+        rows = everything(client, phone_connection_query().filter(ids=wanted))
 
         assert sorted(row.id for row in rows) == sorted(wanted)
         [sent] = list_requests(log)
@@ -117,7 +116,7 @@ class TestFilters:
 
     def test_product_ids(self, client, seeded, log):
         products = sorted({row.product_id for row in seeded})[:2]
-        rows = everything(client, PhoneConnectionQuery().filter(product_ids=products))
+        rows = everything(client, phone_connection_query().filter(product_ids=products))
 
         expected = {row.id for row in seeded if row.product_id in products}
         assert {row.id for row in rows} == expected
@@ -127,11 +126,11 @@ class TestFilters:
 
     def test_names_are_exact(self, client, seeded, log):
         names = [seeded[0].name, seeded[5].name]
-        rows = everything(client, PhoneConnectionQuery().filter(names=names))
+        rows = everything(client, phone_connection_query().filter(names=names))
 
         assert {row.id for row in rows} == {row.id for row in seeded if row.name in names}
         # An exact filter does not match a part of a name.
-        assert everything(client, PhoneConnectionQuery().filter(names=[names[0][:-1]])) == [
+        assert everything(client, phone_connection_query().filter(names=[names[0][:-1]])) == [
             row for row in seeded if row.name == names[0][:-1]
         ]
         sent = list_requests(log)[0]
@@ -139,7 +138,7 @@ class TestFilters:
 
     def test_name_is_a_case_insensitive_part(self, client, seeded, log):
         needle = seeded[0].name.split()[0][1:4].upper()
-        rows = everything(client, PhoneConnectionQuery().filter(name=needle))
+        rows = everything(client, phone_connection_query().filter(name=needle))
 
         expected = {row.id for row in seeded if needle.casefold() in row.name.casefold()}
         assert {row.id for row in rows} == expected
@@ -149,7 +148,7 @@ class TestFilters:
 
     def test_phone_numbers_are_exact_and_keep_their_plus(self, client, seeded, log):
         numbers = [seeded[1].phone_number, seeded[9].phone_number]
-        rows = everything(client, PhoneConnectionQuery().filter(phone_numbers=numbers))
+        rows = everything(client, phone_connection_query().filter(phone_numbers=numbers))
 
         assert {row.id for row in rows} == {r.id for r in seeded if r.phone_number in numbers}
         [sent] = list_requests(log)
@@ -158,7 +157,7 @@ class TestFilters:
     def test_phone_number_is_a_part(self, client, seeded, log):
         needle = seeded[0].phone_number[:4]  # "+44…": the plus must arrive as a plus
         assert needle.startswith("+")
-        rows = everything(client, PhoneConnectionQuery().filter(phone_number=needle))
+        rows = everything(client, phone_connection_query().filter(phone_number=needle))
 
         expected = {row.id for row in seeded if needle in row.phone_number}
         assert {row.id for row in rows} == expected
@@ -169,7 +168,7 @@ class TestFilters:
     def test_created_between_is_inclusive(self, client, seeded, log):
         newest_first = seeded
         start, end = newest_first[40].created_at, newest_first[10].created_at
-        query = PhoneConnectionQuery().filter(from_created_at=start, to_created_at=end)
+        query = phone_connection_query().filter(from_created_at=start, to_created_at=end)
         rows = everything(client, query)
 
         expected = [row.id for row in seeded if start <= row.created_at <= end]
@@ -183,8 +182,8 @@ class TestFilters:
 
     def test_created_from_alone_and_to_alone(self, client, seeded):
         moment = seeded[50].created_at
-        after = everything(client, PhoneConnectionQuery().filter(from_created_at=moment))
-        before = everything(client, PhoneConnectionQuery().filter(to_created_at=moment))
+        after = everything(client, phone_connection_query().filter(from_created_at=moment))
+        before = everything(client, phone_connection_query().filter(to_created_at=moment))
 
         assert {row.id for row in after} == {r.id for r in seeded if r.created_at >= moment}
         assert {row.id for row in before} == {r.id for r in seeded if r.created_at <= moment}
@@ -192,15 +191,15 @@ class TestFilters:
     def test_created_bounds_in_another_time_zone_mean_the_same_instant(self, client, seeded):
         moment = seeded[20].created_at
         shifted = moment.astimezone(timezone(timedelta(hours=5)))
-        in_utc = everything(client, PhoneConnectionQuery().filter(from_created_at=moment))
-        in_plus_five = everything(client, PhoneConnectionQuery().filter(from_created_at=shifted))
+        in_utc = everything(client, phone_connection_query().filter(from_created_at=moment))
+        in_plus_five = everything(client, phone_connection_query().filter(from_created_at=shifted))
         assert in_plus_five == in_utc
         assert in_utc[-1].id == seeded[20].id
 
     def test_filters_combine_with_and(self, client, seeded):
         product = seeded[0].product_id
         needle = seeded[0].name[:3]
-        query = PhoneConnectionQuery().filter(product_ids=[product], name=needle)
+        query = phone_connection_query().filter(product_ids=[product], name=needle)
         rows = everything(client, query)
 
         expected = {
@@ -212,19 +211,19 @@ class TestFilters:
         assert seeded[0].id in expected
 
     def test_no_match_is_an_empty_list(self, client):
-        query = PhoneConnectionQuery().filter(name="no such connection anywhere")
+        query = phone_connection_query().filter(name="no such connection anywhere")
         assert everything(client, query) == []
 
     def test_filter_returns_a_changed_copy(self):
-        base = PhoneConnectionQuery()
+        base = phone_connection_query()
         changed = base.filter(product_ids=["p1"], name="x")
-        assert base == PhoneConnectionQuery()
-        assert changed.product_ids == ("p1",)
-        assert changed.name == "x"
+        assert base == phone_connection_query()
+        assert changed.condition("product_ids") == ("p1",)
+        assert changed.condition("name") == "x"
 
     def test_empty_filters_are_not_sent(self, client, log):
-        query = PhoneConnectionQuery().filter(ids=[], product_ids=[], name="", phone_number="")
-        pcs.list_phone_connections(query, client=client)
+        query = phone_connection_query().filter(ids=[], product_ids=[], name="", phone_number="")
+        pcs.phone_connection_list(query=query, client=client)
         [sent] = list_requests(log)
         assert {key for key, _ in query_pairs(sent)} == {"sort[]", "offset", "limit"}
 
@@ -233,10 +232,10 @@ class TestStrictIds:
     def test_unknown_ids_raise_with_the_missing_ones(self, client, seeded, log):
         known = seeded[0].id
         unknown = ["phoneConnection_doesnotexist1", "phoneConnection_doesnotexist2"]
-        query = PhoneConnectionQuery().filter(ids=[known, *unknown])
+        query = phone_connection_query().filter(ids=[known, *unknown])
 
-        with pytest.raises(PhoneConnectionsNotFound) as raised:
-            pcs.list_phone_connections(query, client=client)
+        with pytest.raises(GalteaIdsNotFound) as raised:
+            pcs.phone_connection_list(query=query, client=client)
 
         assert isinstance(raised.value, GalteaNotFound)
         assert raised.value.missing_ids == unknown
@@ -248,14 +247,14 @@ class TestStrictIds:
     def test_an_id_the_other_filters_exclude_counts_as_missing(self, client, seeded):
         row = seeded[0]
         other_product = next(r.product_id for r in seeded if r.product_id != row.product_id)
-        query = PhoneConnectionQuery().filter(ids=[row.id], product_ids=[other_product])
+        query = phone_connection_query().filter(ids=[row.id], product_ids=[other_product])
 
-        with pytest.raises(PhoneConnectionsNotFound) as raised:
-            pcs.list_phone_connections(query, client=client)
+        with pytest.raises(GalteaIdsNotFound) as raised:
+            pcs.phone_connection_list(query=query, client=client)
         assert raised.value.missing_ids == [row.id]
 
     def test_other_filters_are_lenient(self, client):
-        query = PhoneConnectionQuery().filter(product_ids=["prod_doesnotexist"])
+        query = phone_connection_query().filter(product_ids=["prod_doesnotexist"])
         assert everything(client, query) == []
 
 
@@ -272,7 +271,7 @@ class TestOrder:
     @pytest.mark.parametrize("direction", ["asc", "desc"])
     @pytest.mark.parametrize("field", sorted(SORT_KEYS))
     def test_each_sortable_field_both_ways(self, client, log, field, direction):
-        query = PhoneConnectionQuery().order_by((field, direction))
+        query = phone_connection_query().order_by((field, direction))
         rows = everything(client, query)
 
         key = SORT_KEYS[field]
@@ -292,7 +291,7 @@ class TestOrder:
         assert "sort[]=" + "&sort[]=".join(expected_sort) in raw_query(sent)
 
     def test_several_pairs(self, client, log):
-        query = PhoneConnectionQuery().order_by(("name", "desc"), ("createdAt", "asc"))
+        query = phone_connection_query().order_by(("name", "desc"), ("createdAt", "asc"))
         rows = everything(client, query)
 
         assert rows == sorted(
@@ -306,23 +305,23 @@ class TestOrder:
     )
     def test_unsortable_fields_and_directions_are_refused(self, pair):
         with pytest.raises(ValueError):
-            PhoneConnectionQuery().order_by(pair)
+            phone_connection_query().order_by(pair)
 
     def test_no_pairs_keeps_the_order(self):
-        query = PhoneConnectionQuery().order_by(("name", "asc"))
+        query = phone_connection_query().order_by(("name", "asc"))
         assert query.order_by().order == (("name", "asc"),)
 
 
 class TestPaging:
     @pytest.mark.parametrize("order", [("createdAt", "desc"), ("name", "asc")])
     def test_pages_do_not_overlap_and_cover_everything(self, client, seeded, log, order):
-        query = PhoneConnectionQuery().order_by(order)
+        query = phone_connection_query().order_by(order)
         whole = everything(client, query)
         log.clear_request_log()
 
         pages, offset = [], 0
         while True:
-            page = pcs.list_phone_connections(query, offset=offset, limit=25, client=client)
+            page = pcs.phone_connection_list(query=query, offset=offset, limit=25, client=client)
             pages.append(page)
             if len(page) < 25:
                 break
@@ -340,15 +339,15 @@ class TestPaging:
 
     def test_one_more_than_the_page_tells_whether_a_next_page_exists(self, client, seeded):
         total = len(seeded)
-        middle = pcs.list_phone_connections(offset=25, limit=26, client=client)
+        middle = pcs.phone_connection_list(offset=25, limit=26, client=client)
         assert len(middle) == 26
         assert [row.id for row in middle] == [row.id for row in seeded[25:51]]
 
-        last = pcs.list_phone_connections(offset=total - 5, limit=26, client=client)
+        last = pcs.phone_connection_list(offset=total - 5, limit=26, client=client)
         assert [row.id for row in last] == [row.id for row in seeded[-5:]]
 
     def test_past_the_end_is_empty(self, client, seeded):
-        assert pcs.list_phone_connections(offset=len(seeded) + 10, client=client) == []
+        assert pcs.phone_connection_list(offset=len(seeded) + 10, client=client) == []
 
 
 # --- One row --------------------------------------------------------------------------------
@@ -356,7 +355,7 @@ class TestPaging:
 
 class TestGet:
     def test_get_is_the_listed_row(self, client, seeded, log):
-        row = pcs.get_phone_connection(seeded[7].id, client=client)
+        row = pcs.phone_connection_get(connection_id=seeded[7].id, client=client)
         assert row == seeded[7]
         [sent] = log.requests_received()
         assert (sent["method"], sent["path"], sent["status"]) == (
@@ -367,14 +366,14 @@ class TestGet:
 
     def test_missing_is_not_found(self, client, log):
         with pytest.raises(GalteaNotFound) as raised:
-            pcs.get_phone_connection("phoneConnection_doesnotexist", client=client)
+            pcs.phone_connection_get(connection_id="phoneConnection_doesnotexist", client=client)
         assert type(raised.value) is GalteaNotFound
         assert raised.value.status == 404
         assert "not found" in raised.value.message.lower()
 
     def test_an_id_with_a_slash_stays_one_segment(self, client, log):
         with pytest.raises(GalteaNotFound):
-            pcs.get_phone_connection("a/b", client=client)
+            pcs.phone_connection_get(connection_id="a/b", client=client)
         [sent] = log.requests_received()
         assert sent["path"] == f"{RESOURCE}/a%2Fb"
 
@@ -390,7 +389,7 @@ def products(writable_emulator):
 
 def create(writer, product, **fields) -> PhoneConnection:
     values = {"name": unique_name(), "phone_number": "+14155550123", **fields}
-    return pcs.create_phone_connection(product_id=product.id, client=writer, **values)
+    return pcs.phone_connection_create(product_id=product.id, client=writer, **values)
 
 
 class TestOnAPristineStore:
@@ -399,7 +398,7 @@ class TestOnAPristineStore:
         assert len(before) == 30
         product = before[0].product_id
 
-        row = pcs.create_phone_connection(
+        row = pcs.phone_connection_create(
             product_id=product,
             name=unique_name(),
             phone_number="+14155550199",
@@ -408,7 +407,7 @@ class TestOnAPristineStore:
         after = everything(fresh_client)
         assert after == [row, *before]  # the newest comes first
 
-        pcs.delete_phone_connection(row.id, client=fresh_client)
+        pcs.phone_connection_delete(connection_id=row.id, client=fresh_client)
         assert everything(fresh_client) == before
         methods = [(r["method"], r["status"]) for r in fresh_emulator.requests_received()]
         assert methods == [("GET", 200), ("POST", 201), ("GET", 200), ("DELETE", 200), ("GET", 200)]
@@ -419,7 +418,7 @@ class TestCreate:
         name = unique_name("Support line")
         before = datetime.now(UTC) - timedelta(seconds=5)
 
-        row = pcs.create_phone_connection(
+        row = pcs.phone_connection_create(
             product_id=products[0].id,
             name=name,
             phone_number="+14155550123",
@@ -441,7 +440,7 @@ class TestCreate:
         # Voice and language were not set: the API stored none.
         assert row.voice is None
         assert row.language_code is None
-        assert pcs.get_phone_connection(row.id, client=writer) == row
+        assert pcs.phone_connection_get(connection_id=row.id, client=writer) == row
         sent = [r for r in writable_emulator.requests_received() if r["method"] == "POST"]
         assert [(r["path"], r["query"], r["status"]) for r in sent] == [(RESOURCE, "", 201)]
 
@@ -450,12 +449,12 @@ class TestCreate:
             writer, products[1], voice="jack", language_code="en-US", agent_speaks_first=False
         )
         assert (row.voice, row.language_code, row.agent_speaks_first) == ("jack", "en-US", False)
-        assert pcs.get_phone_connection(row.id, client=writer) == row
+        assert pcs.phone_connection_get(connection_id=row.id, client=writer) == row
 
     def test_appears_in_lists(self, writer, products):
         row = create(writer, products[0])
-        query = PhoneConnectionQuery().filter(names=[row.name])
-        assert pcs.list_phone_connections(query, client=writer) == [row]
+        query = phone_connection_query().filter(names=[row.name])
+        assert pcs.phone_connection_list(query=query, client=writer) == [row]
 
     def test_same_name_in_another_product_is_allowed(self, writer, products):
         name = unique_name()
@@ -490,7 +489,7 @@ class TestCreate:
 
     def test_unknown_product_is_rejected(self, writer):
         with pytest.raises(GalteaRejected) as raised:
-            pcs.create_phone_connection(
+            pcs.phone_connection_create(
                 product_id="prod_doesnotexist",
                 name=unique_name(),
                 phone_number="+14155550123",
@@ -517,10 +516,10 @@ class TestCreate:
         upstream.handler = echo_created
         client = fake_client(upstream)
 
-        pcs.create_phone_connection(
+        pcs.phone_connection_create(
             product_id="prod_1", name="Line", phone_number="+14155550123", client=client
         )
-        pcs.create_phone_connection(
+        pcs.phone_connection_create(
             product_id="prod_1",
             name="Line 2",
             phone_number="+14155550124",
@@ -553,18 +552,20 @@ class TestUpdate:
         writable_emulator.clear_request_log()
         new_name = unique_name("Renamed")
 
-        updated = pcs.update_phone_connection(row.id, {"name": new_name}, client=writer)
+        updated = pcs.phone_connection_update(
+            connection_id=row.id, changes={"name": new_name}, client=writer
+        )
 
         assert updated == PhoneConnection(**{**row.__dict__, "name": new_name})
-        assert pcs.get_phone_connection(row.id, client=writer) == updated
+        assert pcs.phone_connection_get(connection_id=row.id, client=writer) == updated
         [sent] = [r for r in writable_emulator.requests_received() if r["method"] == "PATCH"]
         assert (sent["path"], sent["status"]) == (f"{RESOURCE}/{row.id}", 200)
 
     def test_several_fields(self, writer, products):
         row = create(writer, products[0], agent_speaks_first=False)
-        updated = pcs.update_phone_connection(
-            row.id,
-            {"phone_number": "+34910000000", "agent_speaks_first": True, "voice": "theo"},
+        updated = pcs.phone_connection_update(
+            connection_id=row.id,
+            changes={"phone_number": "+34910000000", "agent_speaks_first": True, "voice": "theo"},
             client=writer,
         )
         assert (updated.phone_number, updated.agent_speaks_first, updated.voice) == (
@@ -580,7 +581,9 @@ class TestUpdate:
 
     def test_none_clears_the_voice_only(self, writer, products):
         row = create(writer, products[0], voice="jack", language_code="en-US")
-        updated = pcs.update_phone_connection(row.id, {"voice": None}, client=writer)
+        updated = pcs.phone_connection_update(
+            connection_id=row.id, changes={"voice": None}, client=writer
+        )
 
         assert updated.voice is None
         assert updated.language_code == "en-US"
@@ -588,42 +591,52 @@ class TestUpdate:
 
     def test_none_clears_the_language(self, writer, products):
         row = create(writer, products[0], voice="jack", language_code="en-US")
-        updated = pcs.update_phone_connection(row.id, {"language_code": None}, client=writer)
+        updated = pcs.phone_connection_update(
+            connection_id=row.id, changes={"language_code": None}, client=writer
+        )
         assert (updated.voice, updated.language_code) == ("jack", None)
 
     @pytest.mark.parametrize("field", ["product_id", "productId", "id", "created_at", "nme"])
     def test_unknown_fields_are_refused_before_any_request(self, writer, writable_emulator, field):
         with pytest.raises(ValueError, match=field):
-            pcs.update_phone_connection("phoneConnection_x", {field: "x"}, client=writer)
+            pcs.phone_connection_update(
+                connection_id="phoneConnection_x", changes={field: "x"}, client=writer
+            )
         assert writable_emulator.requests_received() == []
 
     def test_rename_onto_an_existing_name_is_a_duplicate(self, writer, products):
         taken = create(writer, products[0])
         row = create(writer, products[0])
         with pytest.raises(GalteaRejected) as raised:
-            pcs.update_phone_connection(row.id, {"name": taken.name}, client=writer)
+            pcs.phone_connection_update(
+                connection_id=row.id, changes={"name": taken.name}, client=writer
+            )
         assert raised.value.is_duplicate_name
-        assert pcs.get_phone_connection(row.id, client=writer) == row
+        assert pcs.phone_connection_get(connection_id=row.id, client=writer) == row
 
     @pytest.mark.parametrize("changes", [{"phone_number": "12"}, {"voice": "bob"}])
     def test_bad_values_are_rejected(self, writer, products, changes):
         row = create(writer, products[0])
         with pytest.raises(GalteaRejected) as raised:
-            pcs.update_phone_connection(row.id, changes, client=writer)
+            pcs.phone_connection_update(connection_id=row.id, changes=changes, client=writer)
         assert raised.value.message
-        assert pcs.get_phone_connection(row.id, client=writer) == row
+        assert pcs.phone_connection_get(connection_id=row.id, client=writer) == row
 
     def test_missing_is_not_found(self, writer):
         with pytest.raises(GalteaNotFound):
-            pcs.update_phone_connection("phoneConnection_nope", {"name": "x"}, client=writer)
+            pcs.phone_connection_update(
+                connection_id="phoneConnection_nope", changes={"name": "x"}, client=writer
+            )
 
     def test_sends_only_the_given_keys(self, upstream):
         upstream.handler = echo_updated
         client = fake_client(upstream)
 
-        pcs.update_phone_connection("pc_1", {"voice": None}, client=client)
-        pcs.update_phone_connection(
-            "pc_1", {"name": "New", "agent_speaks_first": False}, client=client
+        pcs.phone_connection_update(connection_id="pc_1", changes={"voice": None}, client=client)
+        pcs.phone_connection_update(
+            connection_id="pc_1",
+            changes={"name": "New", "agent_speaks_first": False},
+            client=client,
         )
 
         first, second = upstream.received("PATCH")
@@ -637,39 +650,43 @@ class TestDelete:
         row = create(writer, products[0])
         writable_emulator.clear_request_log()
 
-        assert pcs.delete_phone_connection(row.id, client=writer) is None
+        assert pcs.phone_connection_delete(connection_id=row.id, client=writer) is None
 
         with pytest.raises(GalteaNotFound):
-            pcs.get_phone_connection(row.id, client=writer)
-        by_name = PhoneConnectionQuery().filter(names=[row.name])
-        assert pcs.list_phone_connections(by_name, client=writer) == []
-        with pytest.raises(PhoneConnectionsNotFound) as raised:
-            pcs.list_phone_connections(PhoneConnectionQuery().filter(ids=[row.id]), client=writer)
+            pcs.phone_connection_get(connection_id=row.id, client=writer)
+        by_name = phone_connection_query().filter(names=[row.name])
+        assert pcs.phone_connection_list(query=by_name, client=writer) == []
+        with pytest.raises(GalteaIdsNotFound) as raised:
+            pcs.phone_connection_list(
+                query=phone_connection_query().filter(ids=[row.id]), client=writer
+            )
         assert raised.value.missing_ids == [row.id]
         deletes = [r for r in writable_emulator.requests_received() if r["method"] == "DELETE"]
         assert [(r["path"], r["status"]) for r in deletes] == [(f"{RESOURCE}/{row.id}", 200)]
 
     def test_twice_is_not_found(self, writer, products):
         row = create(writer, products[0])
-        pcs.delete_phone_connection(row.id, client=writer)
+        pcs.phone_connection_delete(connection_id=row.id, client=writer)
         with pytest.raises(GalteaNotFound):
-            pcs.delete_phone_connection(row.id, client=writer)
+            pcs.phone_connection_delete(connection_id=row.id, client=writer)
 
     def test_update_after_delete_is_not_found(self, writer, products):
         row = create(writer, products[0])
-        pcs.delete_phone_connection(row.id, client=writer)
+        pcs.phone_connection_delete(connection_id=row.id, client=writer)
         with pytest.raises(GalteaNotFound):
-            pcs.update_phone_connection(row.id, {"name": unique_name()}, client=writer)
+            pcs.phone_connection_update(
+                connection_id=row.id, changes={"name": unique_name()}, client=writer
+            )
 
     def test_the_name_is_free_again(self, writer, products):
         row = create(writer, products[0])
-        pcs.delete_phone_connection(row.id, client=writer)
+        pcs.phone_connection_delete(connection_id=row.id, client=writer)
         again = create(writer, products[0], name=row.name)
         assert again.id != row.id
 
     def test_missing_is_not_found(self, writer):
         with pytest.raises(GalteaNotFound):
-            pcs.delete_phone_connection("phoneConnection_nope", client=writer)
+            pcs.phone_connection_delete(connection_id="phoneConnection_nope", client=writer)
 
 
 # --- A recording upstream, for what the emulator does not log ---------------------------------

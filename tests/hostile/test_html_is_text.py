@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.editing.pages import (
+from tests.faults.proxy import FaultProxy, rewritten
+from tests.pages import (
     ACTIVITY_URL,
     LIST_URL,
     DetailPage,
@@ -34,7 +35,6 @@ from tests.editing.pages import (
     fetch,
     products,
 )
-from tests.faults.proxy import FaultProxy, rewritten
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +228,7 @@ def test_the_saved_message_the_history_and_the_activity(manager_client, hostile,
     assert f"Name: {hostile['name']} → {new_name}" in change
     assert f"Language: {hostile['language']} → en-GB" in change
     changes = cell(activity, "Changes", hostile["tag"])
-    assert cell(activity, "Phone connection", hostile["tag"]).text == new_name
+    assert cell(activity, "Connection", hostile["tag"]).text == new_name
     assert f"Name: {hostile['name']} → {new_name}" in changes.text
     assert f"Language: {hostile['language']} → en-GB" in changes.text
     assert cell(activity, "Product", hostile["tag"]).text == hostile["product_name"]

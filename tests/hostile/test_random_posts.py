@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.editing.pages import CREATE_URL, LIST_URL, FormPage, create_row, edit_url
 from tests.hostile.strategies import FUZZ_SETTINGS, PHONE_LIKE, hostile_text
+from tests.pages import CREATE_URL, LIST_URL, FormPage, create_row, edit_url
 
 pytestmark = pytest.mark.django_db
 

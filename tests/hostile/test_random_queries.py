@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 
 from galtea_admin.audit.models import Action, ChangeRecord
-from tests.editing.pages import ACTIVITY_URL, LIST_URL, Page
 from tests.hostile.strategies import FUZZ_SETTINGS, query_strings
+from tests.pages import ACTIVITY_URL, LIST_URL, Page
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +78,11 @@ def changes(operator, editor):
             user=editor if number % 2 else operator,
             username=editor.username if number % 2 else operator.username,
             action=[Action.CREATE, Action.UPDATE, Action.DELETE][number % 3],
-            connection_id=f"phoneConnection_{number}",
+            object_type="phone_connections",
+            object_id=f"phoneConnection_{number}",
             product_id="product_1",
             product_name="Acme",
-            connection_name=f"Line {number}",
+            object_label=f"Line {number}",
             changes={"name": [f"Old {number}", f"Line {number}"]},
         )
 

@@ -7,7 +7,7 @@ from django.http import QueryDict
 
 from galtea_admin.audit.filters import ChangeRecordFilter
 from galtea_admin.audit.models import ChangeRecord
-from galtea_admin.lists.chips import filter_chips
+from galtea_admin.lists.chips import filter_chips, url_without
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +30,11 @@ def test_a_person_shows_by_username_without_reading_every_user(django_assert_num
         chips = chips_for("user=mona")
 
     assert chips == [("User", "mona", "?")]
+
+
+def test_removing_one_value_keeps_the_others_and_starts_again_from_the_first_page():
+    params = QueryDict("product=p1&product=p2&name=a&page=3")
+
+    assert url_without(params, "product", "p1") == "?product=p2&name=a"
+    assert url_without(params, "name") == "?product=p1&product=p2"
+    assert url_without(QueryDict("name=a&page=2"), "name") == "?"

@@ -15,7 +15,7 @@ from galtea_admin.audit.filters import ChangeRecordFilter
 from galtea_admin.galtea.products import Product
 from galtea_admin.galtea.voices import Voice
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
-from galtea_admin.phone_connections.forms import CreateForm, EditForm
+from galtea_admin.phone_connections.forms import PhoneConnectionForm
 from tests.html_tree import Element, parse
 
 PRODUCTS = [
@@ -40,8 +40,8 @@ def filters(query: str = "") -> PhoneConnectionFilter:
     return filter_set
 
 
-def create_form(**typed) -> CreateForm:
-    form = CreateForm({**TYPED, **typed}, products=PRODUCTS, voices=VOICES)
+def create_form(**typed) -> PhoneConnectionForm:
+    form = PhoneConnectionForm({**TYPED, **typed}, products=PRODUCTS, voices=VOICES)
     form.is_valid()
     return form
 
@@ -186,7 +186,7 @@ class TestDateTime:
 
 class TestRadios:
     def test_a_choice_of_options_is_a_fieldset_with_a_legend(self):
-        page = drawn(CreateForm(products=PRODUCTS, voices=VOICES), "agent_speaks_first")
+        page = drawn(PhoneConnectionForm(products=PRODUCTS, voices=VOICES), "agent_speaks_first")
 
         fieldset = page.one("fieldset", class_="field")
         assert fieldset.one("legend").text == "Who speaks first"
@@ -209,7 +209,7 @@ class TestRadios:
 
 
 def test_a_hidden_field_is_only_its_input():
-    page = drawn(CreateForm(products=PRODUCTS, voices=VOICES), "submission")
+    page = drawn(PhoneConnectionForm(products=PRODUCTS, voices=VOICES), "submission")
 
     (control,) = [el for el in page.iter() if el.tag != "#document"]
     assert control.tag == "input"
@@ -220,14 +220,14 @@ def test_a_hidden_field_is_only_its_input():
 
 def test_several_errors_of_one_field_are_all_described():
     form = create_form(name="")
-    form.add_error("name", "Another connection of this product already has this name.")
+    form.add_error("name", "Another phone connection of this product already has this name.")
 
     page = drawn(form, "name")
 
     errors = page.one(id="id_name_error")
     assert [p.text for p in errors.find_all("p", class_="field-error")] == [
         "This field is required.",
-        "Another connection of this product already has this name.",
+        "Another phone connection of this product already has this name.",
     ]
     assert page.one("input").attrs["aria-describedby"] == "id_name_helptext id_name_error"
     described_ids_exist(page)
@@ -251,7 +251,7 @@ class TestOptionalMarker:
         assert labels == ["User", "Action", "From", "To", "Connection"]
 
     def test_the_create_form_marks_voice_and_language_optional(self):
-        form = CreateForm(products=PRODUCTS, voices=VOICES)
+        form = PhoneConnectionForm(products=PRODUCTS, voices=VOICES)
 
         labels = {
             field.name: parse(str(field.as_field_group())).one("label", for_=field.id_for_label)
@@ -269,18 +269,21 @@ class TestOptionalMarker:
         assert labels["voice"].one("span", class_="optional").text == "(optional)"
 
     def test_a_field_that_cannot_be_changed_is_not_marked_optional(self):
-        form = EditForm(products=PRODUCTS, voices=VOICES, connection=None)
+        form = PhoneConnectionForm(products=PRODUCTS, voices=VOICES, record=None, editing=True)
 
         page = drawn(form, "product")
 
         assert page.one("label").text == "Product"
         assert "disabled" in page.one("select").attrs
-        assert page.one("p", class_="help").text == "A connection cannot move to another product."
+        assert (
+            page.one("p", class_="help").text
+            == "A phone connection cannot move to another product."
+        )
 
 
 class TestPhoneNumber:
     def test_the_phone_number_has_a_preview_that_asks_the_admin(self):
-        page = drawn(CreateForm(products=PRODUCTS, voices=VOICES), "phone_number")
+        page = drawn(PhoneConnectionForm(products=PRODUCTS, voices=VOICES), "phone_number")
 
         box = page.one("div", class_="field")
         assert box.one("label", for_="id_phone_number").text == "Phone number"

@@ -1,8 +1,27 @@
-"""Fixtures of the phone-connection page tests."""
+"""Fixtures of the phone-connection page tests.
+
+Tests that change data point the admin at the session emulator and only touch rows of their
+own (unique names). `gateway` (tests/conftest.py) puts a recording, fault-injecting proxy
+between the admin and the emulator.
+"""
 
 from __future__ import annotations
 
 import pytest
+
+from tests.pages import unique_marker
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "large: exports a hundred thousand rows from an emulator of its own"
+    )
+
+
+@pytest.fixture
+def marker() -> str:
+    """A word only this test's rows have in their names: `name=<marker>` lists just them."""
+    return unique_marker()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ asking the API directly with the same parameters, so rows other tests add do not
 from __future__ import annotations
 
 import re
-import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 from zoneinfo import ZoneInfo
@@ -17,10 +16,8 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 import pytest
 from django.db import connection
-from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
-from galtea_admin.phone_connections import listing
 from tests.phone_connections.pages import (
     COLUMNS,
     LIST_URL,
@@ -30,6 +27,7 @@ from tests.phone_connections.pages import (
     only_list_call,
     products,
     query_of,
+    sort_query,
     unique_name,
 )
 
@@ -530,6 +528,17 @@ class TestStrictIds:
         assert any(unknown in message for message in page.alert_messages)
         assert page.value("ids") == typed
 
+    def test_only_unknown_ids_are_reported_after_one_request(self, signed_in, log):
+        unknown = ["phoneConnection_doesnotexist001", "phoneConnection_doesnotexist002"]
+
+        page = show(signed_in, log, "ids=" + quote(" ".join(unknown)))
+
+        assert page.status == 400
+        call = only_list_call(log)
+        assert (call["status"], sent(call)["ids[]"]) == (404, unknown)
+        assert page.rows == []
+        assert page.field_errors("ids") == [f"Not found: {', '.join(unknown)}."]
+
 
 # --- Cost and access ---------------------------------------------------------------------------
 
@@ -545,43 +554,35 @@ class TestCost:
             assert page.status == 200
             assert [r["path"] for r in log.requests_received()] == ["/phoneConnections"]
 
-    def test_the_page_is_drawn_while_its_rows_are_on_their_way(self, signed_in, log, monkeypatch):
-        """The rows' request is sent first and answered only once the page around the rows
-        has been drawn and the view waits for them: drawing the page after the answer would
-        hold the answer for 5 s and fail, and so would waiting before drawing."""
-        page_drawn, waiting = threading.Event(), threading.Event()
-        answered_while_waiting: list[bool] = []
-        drawn_before_waiting: list[bool] = []
-        send, wait = listing.list_phone_connections, listing.ListPage.wait_for_rows
+    @pytest.mark.parametrize(
+        ("query", "offset", "limit", "sort"),
+        [
+            ("", 0, 26, "-created"),
+            ("page=3", 50, 26, "-created"),
+            ("per_page=50&page=2&sort=name", 50, 51, "name"),
+            ("per_page=100&page=4&sort=-phone&name=e", 300, 101, "-phone"),
+            ("sort=created", 0, 26, "created"),
+        ],
+    )
+    def test_exactly_one_request_per_view_for_the_page_and_one_row_more(
+        self, signed_in, log, query, offset, limit, sort
+    ):
+        """One row more than the page tells whether a next page exists, without a count."""
+        show(signed_in, log, "sort=name")  # products and voices are cached from here on
 
-        def when_drawn(sender, template, **kwargs):
-            if template.name == "phone_connections/list.html":
-                page_drawn.set()
+        page = show(signed_in, log, query)
 
-        def held_until_waited_for(*args, **kwargs):
-            answered_while_waiting.append(waiting.wait(timeout=5))
-            return send(*args, **kwargs)
-
-        def wait_after_drawing(self):
-            drawn_before_waiting.append(page_drawn.is_set())
-            waiting.set()
-            return wait(self)
-
-        monkeypatch.setattr(listing, "list_phone_connections", held_until_waited_for)
-        monkeypatch.setattr(listing.ListPage, "wait_for_rows", wait_after_drawing)
-        template_rendered.connect(when_drawn)
-        try:
-            page = show(signed_in, log, "sort=name")
-        finally:
-            template_rendered.disconnect(when_drawn)
-
-        assert answered_while_waiting == [True]
-        assert drawn_before_waiting == [True]
         assert page.status == 200
-        assert len(page.rows) == 25
-        assert only_list_call(log)["status"] == 200
+        assert [(r["method"], r["path"]) for r in log.requests_received()] == [
+            ("GET", "/phoneConnections")
+        ]
+        call = only_list_call(log)
+        assert call["status"] == 200
+        assert sent(call)["offset"] == [str(offset)]
+        assert sent(call)["limit"] == [str(limit)]
+        assert call["query"].endswith(f"{sort_query(sort)}&offset={offset}&limit={limit}")
 
-    def test_four_small_queries_of_the_admins_own_database_per_view(self, signed_in, log):
+    def test_five_small_queries_of_the_admins_own_database_per_view(self, signed_in, log):
         show(signed_in, log, "sort=name")
 
         with CaptureQueriesContext(connection) as queries:
@@ -591,7 +592,8 @@ class TestCost:
         tables = [re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries]
         assert tables == [
             "auth_user",  # who is signed in
-            "auth_permission",  # their permissions, their own and their roles'
+            "auth_permission",  # their own permissions
+            "auth_permission",  # their roles' permissions
             "preferences_tableconfig",  # their columns
             "preferences_savedview",  # the saved views they see
         ]

@@ -18,8 +18,11 @@ def assert_in_the_admins_look(page: Page) -> None:
     assert page.doc.one("a", class_="brand").text == "Galtea Admin"
     assert page.doc.find("link", rel="stylesheet") is not None
     assert page.doc.find("nav", class_="mainnav") is not None
-    links = [a.attrs.get("href") for a in page.doc.one("section", class_="problem").find_all("a")]
-    assert LIST_URL in links
+    links = {
+        a.attrs.get("href"): a.text.strip()
+        for a in page.doc.one("section", class_="problem").find_all("a")
+    }
+    assert links.get(LIST_URL) == "Back to phone connections"
 
 
 class TestUnreachable:

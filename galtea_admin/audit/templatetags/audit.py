@@ -1,19 +1,11 @@
 from django import template
 
-from galtea_admin.audit.recording import TRACKED_FIELDS
-from galtea_admin.phone_connections.tables import describe_value
+from galtea_admin.audit.describing import Describers
 
 register = template.Library()
 
 
 @register.filter
-def field_changes(record, voices) -> list[tuple[str, str, str]]:
+def field_changes(record, describers: Describers) -> list[tuple[str, str, str]]:
     """(label, before, after) for each field a change record changed, as people read them."""
-    return [
-        (
-            TRACKED_FIELDS.get(field, field),
-            describe_value(field, before, voices),
-            describe_value(field, after, voices),
-        )
-        for field, (before, after) in record.changes.items()
-    ]
+    return describers.changes(record)

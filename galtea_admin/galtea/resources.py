@@ -1,0 +1,221 @@
+"""A Galtea resource declared once, and the calls every resource shares.
+
+A `ResourceSpec` says where a resource lives in the API, how its JSON reads as a typed
+record, which fields a create sends and an update may change, what the API sorts by and
+which list filters map to which API parameters. `RemoteQuery` is an immutable list query
+over one resource; the `resource_*` functions are the only way the admin lists, reads,
+creates, changes and deletes any resource.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from galtea_admin.galtea import contract
+from galtea_admin.galtea.client import GalteaClient, get_client
+from galtea_admin.galtea.decoding import decode, decode_list
+from galtea_admin.galtea.errors import GalteaIdsNotFound, GalteaNotFound
+
+# The list filter every Galtea list has, and that the API treats strictly (see contract).
+IDS = "ids"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """Everything the service layer knows of one Galtea resource."""
+
+    name: str  # how a person calls one, e.g. "phone connection"
+    api_name: str  # how the API calls one in its messages, e.g. "PhoneConnection"
+    path: str  # e.g. "/phoneConnections"
+    record: type
+    fields: Mapping[str, tuple]  # record attribute → decoding (see decoding.py)
+    filters: Mapping[str, str]  # query condition → API list parameter
+    sortable: frozenset[str]  # API fields the API sorts by
+    creatable: Mapping[str, str]  # record attribute → API name, sent on create
+    updatable: Mapping[str, str]  # record attribute → API name, changed by an update
+    default_order: tuple[tuple[str, str], ...] = (("createdAt", "desc"),)
+
+    def query(self, **conditions) -> RemoteQuery:
+        return RemoteQuery(self).filter(**conditions)
+
+    def read(self, data: Any):
+        return decode(self.record, self.fields, data, self.name)
+
+    def read_list(self, data: Any) -> list:
+        return decode_list(self.record, self.fields, data, self.name)
+
+    def updatable_values(self, record) -> dict[str, object]:
+        """The record's value of every field an update may change."""
+        return {name: getattr(record, name) for name in self.updatable}
+
+    def entity_path(self, entity_id: str) -> str:
+        """The API path of one entity. Ids of dots only would be resolved away by URL
+        normalisation (`/phoneConnections/..` is `/`), so they cannot name an entity."""
+        if not str(entity_id).strip("."):
+            raise GalteaNotFound(f"{self.api_name} not found: {entity_id}")
+        return f"{self.path}/{contract.path_segment(entity_id)}"
+
+
+@dataclass(frozen=True)
+class RemoteQuery:
+    """Which entities of one resource to list, and in what order: an immutable API query.
+
+    `filter()` and `order_by()` return changed copies, so that django-filter can narrow a
+    query one filter at a time; nothing else of a QuerySet is imitated.
+    """
+
+    spec: ResourceSpec
+    conditions: tuple[tuple[str, object], ...] = ()
+    order: tuple[tuple[str, str], ...] = field(default=())
+
+    # Read by django-filter, which expects a QuerySet: there is no database model here.
+    model: ClassVar[None] = None
+
+    def all(self) -> RemoteQuery:
+        return self
+
+    def filter(self, **conditions) -> RemoteQuery:
+        unknown = set(conditions) - set(self.spec.filters)
+        if unknown:
+            raise ValueError(f"{self.spec.name} lists cannot filter by {', '.join(unknown)}")
+        merged = dict(self.conditions)
+        for name, value in conditions.items():
+            merged[name] = tuple(value) if isinstance(value, list | tuple) else value
+        return dataclasses.replace(self, conditions=tuple(merged.items()))
+
+    def order_by(self, *pairs: tuple[str, str]) -> RemoteQuery:
+        """Sort by (API field, "asc"/"desc") pairs; none keeps the current order."""
+        for api_field, direction in pairs:
+            if api_field not in self.spec.sortable:
+                raise ValueError(f"the API cannot sort {self.spec.name}s by {api_field}")
+            if direction not in contract.SORT_DIRECTIONS:
+                raise ValueError(f"unknown sort direction {direction}")
+        return dataclasses.replace(self, order=tuple(pairs) or self.order)
+
+    def condition(self, name: str, default=None):
+        """The value of one condition, e.g. `query.condition("ids", ())`."""
+        return dict(self.conditions).get(name, default)
+
+    def params(self) -> dict[str, object]:
+        """The API's list parameters (empty conditions left out; the sort always sent)."""
+        ids = self.condition(IDS, ())
+        if len(ids) > contract.MAX_IDS_PER_REQUEST:
+            raise ValueError(f"at most {contract.MAX_IDS_PER_REQUEST} ids per query")
+        params: dict[str, object] = {}
+        for name, value in self.conditions:
+            if value in (None, "", ()):
+                continue
+            params[self.spec.filters[name]] = list(value) if isinstance(value, tuple) else value
+        params["sort"] = contract.sort_pairs(self.order or self.spec.default_order)
+        return params
+
+
+def resource_list(
+    spec: ResourceSpec,
+    *,
+    query: RemoteQuery | None = None,
+    offset: int = 0,
+    limit: int = 25,
+    client: GalteaClient | None = None,
+) -> list:
+    """One page of `spec`'s entities matching `query`: one API request. Ids that do not
+    exist raise GalteaIdsNotFound, naming them."""
+    if offset < 0 or not 0 < limit <= contract.MAX_LIMIT:
+        raise ValueError(f"offset must be >= 0 and limit within 1..{contract.MAX_LIMIT}")
+    query = query or RemoteQuery(spec)
+    client = client or get_client()
+    params = {**query.params(), "offset": offset, "limit": limit}
+    try:
+        return client.get(spec.path, params, decode=spec.read_list)
+    except GalteaNotFound as error:
+        asked = query.condition(IDS, ())
+        if asked:
+            missing = contract.missing_ids(error.message, asked)
+            raise GalteaIdsNotFound(error.message, missing) from None
+        raise
+
+
+def resource_iterate(
+    spec: ResourceSpec,
+    *,
+    query: RemoteQuery,
+    chunk_size: int = contract.MAX_LIMIT,
+    client: GalteaClient | None = None,
+) -> Iterator:
+    """Every entity matching `query`, fetched `chunk_size` at a time (lazily).
+
+    While one chunk is being used, the next `contract.EXPORT_REQUESTS_AHEAD` are already on
+    their way on other threads, so the API's latency is not paid once per chunk. At most
+    that many chunks and the one in use are held at once. Where the rows end is known only
+    from a short chunk, so the requests already sent past it come back empty.
+    """
+    client = client or get_client()
+    ahead = contract.EXPORT_REQUESTS_AHEAD
+
+    def fetch(offset: int) -> list:
+        return resource_list(spec, query=query, offset=offset, limit=chunk_size, client=client)
+
+    chunk = fetch(0)  # the first in this thread: an early failure raises here
+    pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="galtea-prefetch")
+    pending: deque[Future[list]] = deque()
+    next_offset = chunk_size
+    try:
+        while len(chunk) == chunk_size:
+            while len(pending) < ahead:
+                pending.append(pool.submit(fetch, next_offset))
+                next_offset += chunk_size
+            yield from chunk
+            chunk = pending.popleft().result()
+        yield from chunk  # the short (or empty) last chunk
+        # The requests sent past the end are over by the time the rows are.
+        pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a reader who left does not wait
+
+
+def resource_get(spec: ResourceSpec, *, entity_id: str, client: GalteaClient | None = None):
+    client = client or get_client()
+    return client.get(spec.entity_path(entity_id), decode=spec.read)
+
+
+def resource_create(
+    spec: ResourceSpec, *, values: Mapping[str, object], client: GalteaClient | None = None
+):
+    """Create an entity (never retried). Values left unset (None or "") are not sent."""
+    unknown = set(values) - set(spec.creatable)
+    if unknown:
+        raise ValueError(f"a {spec.name} is not created with {', '.join(sorted(unknown))}")
+    body = {
+        spec.creatable[name]: value for name, value in values.items() if value not in (None, "")
+    }
+    client = client or get_client()
+    return client.post(spec.path, body, decode=spec.read)
+
+
+def resource_update(
+    spec: ResourceSpec,
+    *,
+    entity_id: str,
+    changes: Mapping[str, object],
+    client: GalteaClient | None = None,
+):
+    """Change only the given fields (record attribute names; None clears a field)."""
+    unknown = set(changes) - set(spec.updatable)
+    if unknown:
+        raise ValueError(f"these fields cannot be updated: {', '.join(sorted(unknown))}")
+    body = {spec.updatable[name]: value for name, value in changes.items()}
+    client = client or get_client()
+    return client.patch(spec.entity_path(entity_id), body, decode=spec.read)
+
+
+def resource_delete(
+    spec: ResourceSpec, *, entity_id: str, client: GalteaClient | None = None
+) -> None:
+    """Delete (softly, upstream) one entity. Never retried."""
+    client = client or get_client()
+    client.delete(spec.entity_path(entity_id))

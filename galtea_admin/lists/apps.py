@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class ListsConfig(AppConfig):
+    name = "galtea_admin.lists"
+    verbose_name = "Resource pages"
+
+    def ready(self):
+        # Each resource app registers itself in its admin.py (as Django's admin does).
+        autodiscover_modules("admin")

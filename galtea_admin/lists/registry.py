@@ -1,0 +1,169 @@
+"""The resources the admin manages, each declared once (like Django's `admin.site`).
+
+A resource app declares a `ResourceAdmin` subclass in its `admin.py` and registers it with
+`@register`. The registration gives the resource its pages and URLs, its entry in the
+navigation, its permissions (and so its place in every role), its saved views and column
+choices, and the labels its changes have in the activity log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from django.urls import include, path
+
+from galtea_admin.galtea.resources import ResourceSpec
+
+EMPTY = "—"
+# What each role may do with every resource (the roles are Django groups, see accounts).
+ACTIONS = ("view", "add", "change", "delete", "bulk")
+
+
+class ResourceAdmin:
+    """How one Galtea resource is shown and changed. Subclasses set the class attributes;
+    the hooks below have defaults that suit most resources."""
+
+    key: str  # e.g. "phone_connections": URL namespace, saved-view list, activity type
+    spec: ResourceSpec
+    title: str  # e.g. "Phone connections"
+    description: str = ""
+    url_prefix: str  # e.g. "phone-connections"
+    filterset_class: type
+    table_class: type
+    form_class: type  # a ResourceForm: creates and edits
+    # The record attributes an export has, in order ("product_name" names the product).
+    export_columns: tuple[str, ...] = ("id", "name", "product_id", "product_name", "created_at")
+    default_sort: str = "-created"
+    # The record attribute that names an entity to a person.
+    label_field: str = "name"
+    # Label of each updatable field, for the activity log and conflict warnings.
+    field_labels: dict[str, str] = {}
+    # Create-form fields "Save and add another" keeps → the record attribute they come from.
+    add_another_keeps: dict[str, str] = {"product": "product_id"}
+    # What deleting one (or several) means to Galtea, said on the confirmation pages.
+    delete_note: str = ""
+    bulk_delete_note: str = ""
+
+    @property
+    def noun(self) -> str:
+        return self.spec.name
+
+    @property
+    def noun_plural(self) -> str:
+        return f"{self.spec.name}s"
+
+    def label(self, record) -> str:
+        return str(getattr(record, self.label_field))
+
+    def selection_label(self, record) -> str:
+        """How messages name one entity, e.g. “Support line” (+14155552671)."""
+        return f"“{self.label(record)}”"
+
+    def summary(self, record) -> list[tuple[str, object]]:
+        """(label, value) of what identifies an entity to a person, on the delete pages
+        (beside its product)."""
+        return [("Name", self.label(record))]
+
+    def permission(self, action: str) -> str:
+        """e.g. "phone_connections.add_phone_connections"."""
+        return f"{self.key}.{action}_{self.key}"
+
+    def allowed(self, user) -> dict[str, bool]:
+        """What `user` may do with this resource, by action ("view", "add", …)."""
+        return {action: user.has_perm(self.permission(action)) for action in ACTIONS}
+
+    def templates(self, name: str) -> list[str]:
+        """The resource's own template of that name first, then the shared one."""
+        return [f"{self.key}/{name}.html", f"lists/{name}.html"]
+
+    def value_describer(self) -> Callable[[str, object], str]:
+        """field, value → how a person reads that value (history, conflict warnings). One
+        describer serves one page, so that lookups it needs are made at most once."""
+        return describe_plainly
+
+    def form_kwargs(self, request) -> dict:
+        """Keyword arguments the resource's forms take besides `products`."""
+        return {}
+
+    def table_kwargs(self) -> dict:
+        """Keyword arguments the resource's table takes besides the shared ones."""
+        return {}
+
+    def form_context(self) -> dict:
+        """What the resource's form template shows besides the form."""
+        return {}
+
+    def detail_context(self, record) -> dict:
+        """What the resource's detail template shows besides the record and its product."""
+        return {}
+
+    def extra_urls(self) -> list:
+        """URL patterns of the resource's own pages (beside the shared ones)."""
+        return []
+
+    def get_urls(self) -> list:
+        from galtea_admin.lists import views  # the views read the registry too
+
+        def page(view_class, route: str, name: str):
+            return path(route, view_class.as_view(resource=self), name=name)
+
+        return [
+            page(views.ObjectListView, "", "list"),
+            page(views.ObjectCreateView, "new/", "create"),
+            page(views.BulkDeleteView, "bulk-delete/", "bulk_delete"),
+            path(
+                "export.<str:extension>",
+                views.ObjectExportView.as_view(resource=self),
+                name="export",
+            ),
+            *self.extra_urls(),
+            page(views.ObjectDetailView, "<str:entity_id>/", "detail"),
+            page(views.ObjectUpdateView, "<str:entity_id>/edit/", "update"),
+            page(views.ObjectDeleteView, "<str:entity_id>/delete/", "delete"),
+        ]
+
+
+def describe_plainly(field: str, value) -> str:
+    return EMPTY if value in (None, "") else str(value)
+
+
+class ResourceSite:
+    """Every registered resource, in the order they were registered."""
+
+    def __init__(self):
+        self._resources: dict[str, ResourceAdmin] = {}
+
+    def register(self, admin_class: type[ResourceAdmin]) -> type[ResourceAdmin]:
+        resource = admin_class()
+        if resource.key in self._resources:
+            raise ValueError(f"the resource {resource.key} is registered already")
+        self._resources[resource.key] = resource
+        return admin_class
+
+    def __iter__(self) -> Iterator[ResourceAdmin]:
+        return iter(self._resources.values())
+
+    def get(self, key: str) -> ResourceAdmin | None:
+        return self._resources.get(key)
+
+    @property
+    def urls(self) -> list:
+        return [
+            path(f"{resource.url_prefix}/", include((resource.get_urls(), resource.key)))
+            for resource in self
+        ]
+
+    def navigation(self, request) -> list[tuple[str, str, bool]]:
+        """(title, list URL, is the current section) of each resource the user may view."""
+        from django.urls import reverse
+
+        current = getattr(request.resolver_match, "app_name", None)
+        return [
+            (resource.title, reverse(f"{resource.key}:list"), resource.key == current)
+            for resource in self
+            if request.user.has_perm(resource.permission("view"))
+        ]
+
+
+site = ResourceSite()
+register = site.register

@@ -1,0 +1,112 @@
+"""The create/edit form every resource's form is built on.
+
+A resource's form declares a `product` field and one field per updatable record attribute
+(named as the attribute), and says which words of an API rejection point at which field.
+This base adds what every create and edit needs: the product choices, a one-time token so
+that a double submit creates once, the signed values an edit was opened with (to notice
+someone else's change), the fields a person changed, and API rejections shown at their field.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.core import signing
+
+from galtea_admin.galtea.errors import GalteaRejected
+from galtea_admin.galtea.resources import ResourceSpec
+
+ORIGINAL_SALT = "galtea-admin-form-original"
+
+
+class ResourceForm(forms.Form):
+    spec: ResourceSpec
+    product = forms.ChoiceField(label="Product")
+    # Words in an API rejection message that point at a field (first match wins).
+    rejection_hints: tuple[tuple[str, str], ...] = (("product", "product"), ("name", "name"))
+
+    def __init__(self, *args, products, record=None, editing: bool = False, **kwargs):
+        """`record`: the entity being edited, as it is now (None when creating, or when it
+        has vanished meanwhile: the typed data is kept)."""
+        kwargs.setdefault("initial", {})
+        if editing and record is not None:
+            kwargs["initial"].update(self.initial_from(record))
+            kwargs["initial"]["original"] = self.sign_original(record)
+        if not editing:
+            kwargs["initial"].setdefault("submission", secrets.token_hex(16))
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        product = self.fields["product"]
+        product.choices = [("", "Choose a product…")] + [(p.id, p.name) for p in products]
+        if editing:
+            self.fields["original"] = forms.CharField(widget=forms.HiddenInput)
+            # The product is shown, never sent: it must not fail the form when the product
+            # list is unavailable or the entity has vanished.
+            product.disabled = True
+            product.required = False
+            product.help_text = f"A {self.spec.name} cannot move to another product."
+            if record is not None and record.product_id not in dict(product.choices):
+                product.choices = [*product.choices, (record.product_id, record.product_id)]
+        else:
+            self.fields["submission"] = forms.RegexField(
+                regex=r"^[0-9a-f]{32}$",
+                widget=forms.HiddenInput,
+                error_messages={"invalid": "Reload."},
+            )
+
+    def initial_from(self, record) -> dict[str, object]:
+        """The form's values for an entity as it is (choices are strings)."""
+        initial: dict[str, object] = {"product": record.product_id}
+        for name, value in self.spec.updatable_values(record).items():
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            initial[name] = "" if value is None else value
+        return initial
+
+    def sign_original(self, record) -> str:
+        return signing.dumps(self.spec.updatable_values(record), salt=ORIGINAL_SALT)
+
+    def clean_original(self):
+        try:
+            return signing.loads(self.cleaned_data["original"], salt=ORIGINAL_SALT)
+        except signing.BadSignature:
+            raise forms.ValidationError("This form was damaged: reload the page.") from None
+
+    def values(self) -> dict[str, object]:
+        """The updatable fields' cleaned values."""
+        return {name: self.cleaned_data[name] for name in self.spec.updatable}
+
+    def create_values(self) -> dict[str, object]:
+        """What a create sends: the product and every updatable field."""
+        return {"product_id": self.cleaned_data["product"], **self.values()}
+
+    def comparable_original(self, original: dict) -> dict:
+        """The values the form was opened with, as this form would clean them (a resource
+        whose API keeps values as they were sent normalises them here)."""
+        return original
+
+    def changes(self) -> dict[str, object]:
+        """The fields the person changed compared to when the form was opened."""
+        original = self.comparable_original(dict(self.cleaned_data["original"]))
+        return {name: value for name, value in self.values().items() if value != original.get(name)}
+
+    def reopen_with(self, record) -> None:
+        """Make the hidden original the entity as it is now (after a conflict)."""
+        data = self.data.copy()
+        data[self.add_prefix("original")] = self.sign_original(record)
+        self.data = data
+
+    def apply_rejection(self, error: GalteaRejected) -> None:
+        """Show the API's message next to the field it is about, or at the top."""
+        if error.is_duplicate_name:
+            self.add_error(
+                "name", f"Another {self.spec.name} of this product already has this name."
+            )
+            return
+        lowered = error.message.lower().replace(" ", "")
+        for hint, name in self.rejection_hints:
+            if hint in lowered and name in self.fields and not self.fields[name].disabled:
+                self.add_error(name, error.message)
+                return
+        self.add_error(None, error.message)

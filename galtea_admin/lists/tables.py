@@ -1,0 +1,275 @@
+"""Tables of every list: django-tables2 over a paged remote API (one request per page,
+sorting is the API's job), with cells worked out in Python and drawn by `lists/_table.html`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import django_tables2 as tables
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django_tables2.data import TableData
+from django_tables2.utils import OrderBy
+
+from galtea_admin.galtea import contract
+from galtea_admin.lists.navigation import EntityUrls
+from galtea_admin.lists.params import NEXT_VAR, ORDER_VAR, PAGE_VAR, PER_PAGE_VAR, query_string
+from galtea_admin.lists.registry import EMPTY
+
+# fetch(order, offset, limit) → the records of that slice, in that order.
+Fetch = Callable[[tuple[tuple[str, str], ...], int, int], Sequence]
+
+
+class RemoteTableData(TableData):
+    """Table rows that live behind an API.
+
+    Slicing makes one API request (`limit = stop - start`, `offset = start`); `order_by`
+    only records the order, as (API field, direction) pairs, for that request. The rows are
+    never read in full.
+    """
+
+    def __init__(self, fetch: Fetch):
+        super().__init__(data=None)
+        self.fetch = fetch
+        self.api_order: tuple[tuple[str, str], ...] = ()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.stop is None:
+            raise TypeError("remote rows are read a slice at a time")
+        start = key.start or 0
+        return list(self.fetch(self.api_order, start, key.stop - start))
+
+    def __iter__(self):
+        raise TypeError("remote rows are read a page at a time, never in full")
+
+    def __len__(self):
+        raise TypeError("the API gives no total count")
+
+    def order_by(self, aliases):
+        self.api_order = api_order(type(self.table), aliases)
+
+
+def api_order(table_class, aliases) -> tuple[tuple[str, str], ...]:
+    """The (API field, "asc"/"desc") pairs that sort like django-tables2 `aliases` ("-name")
+    on `table_class`: each column's `order_by` fields, else its accessor."""
+    pairs: list[tuple[str, str]] = []
+    for alias in aliases:
+        name = OrderBy(alias).bare
+        column = table_class.base_columns[name]
+        descending = alias.startswith("-")
+        for accessor in column.order_by or (column.accessor or name,):
+            api_field = str(accessor).lstrip("-")
+            flipped = str(accessor).startswith("-") != descending
+            pairs.append((api_field, "desc" if flipped else "asc"))
+    return tuple(pairs)
+
+
+def sorted_by(api_field: str, sortable: frozenset[str]) -> dict:
+    """Column options: sortable by `api_field` when the API can sort by it."""
+    return {"order_by": (api_field,), "orderable": api_field in sortable}
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def moment_cell(value):
+    """A local, readable date ("5 Mar 2026, 14:03") with the exact UTC time on hover."""
+    local = timezone.localtime(value)
+    exact = contract.format_datetime(value)
+    readable = (
+        f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local.hour:02d}:{local.minute:02d}"
+    )
+    return format_html(
+        '<time datetime="{}" title="{} UTC">{}</time>',
+        exact,
+        exact.replace("T", " ").rstrip("Z"),
+        readable,
+    )
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    label: str
+    attrs: str  # the th's attributes, as HTML (" class=…" or "")
+    sort_url: str | None  # None: the column cannot be sorted
+    sorted: str | None  # "ascending", "descending" or None
+
+
+@dataclass(frozen=True)
+class Row:
+    record: object
+    cells: list[tuple[str, object, str | None]]  # (td attributes, content, link)
+    links: dict[str, str]  # the row's pages: "update", "delete"
+    label: str
+
+
+class ListTable(tables.Table):
+    """A list's table: django-tables2 defines the columns, sorting and pagination; the
+    cells are worked out here, a column at a time, and `lists/_table.html` draws them.
+
+    A cell is the record's value (by the column's accessor), the column's default when it
+    is empty, or what the table's `render_<name>(value, record)` makes of it. Columns that
+    need more of django-tables2 (their own `render`, `linkify`, other arguments) are refused
+    rather than drawn differently.
+    """
+
+    # The column whose cell links to the row's detail page (None: no link).
+    link_column: str | None = None
+
+    class Meta:
+        template_name = "lists/_table.html"  # a resource's table may name its own
+        order_by_field = ORDER_VAR
+        page_field = PAGE_VAR
+        per_page_field = PER_PAGE_VAR
+        default = EMPTY
+        attrs = {"class": "data-table"}
+
+    def __init__(self, data, *, query_params, **kwargs):
+        super().__init__(data, **kwargs)
+        self.query_params = query_params
+
+    def row_links(self, record) -> tuple[str | None, dict[str, str]]:
+        """The row's detail page (for `link_column`) and its other pages, by name."""
+        return None, {}
+
+    def row_label(self, record) -> str:
+        return str(record)
+
+    @property
+    def header_cells(self) -> list[HeaderCell]:
+        return [self._header_cell(bound) for bound in self.columns]
+
+    def _header_cell(self, bound) -> HeaderCell:
+        sorted_as = None
+        if bound.is_ordered:
+            sorted_as = "descending" if bound.order_by_alias.is_descending else "ascending"
+        sort_url = None
+        if bound.orderable:
+            sort_url = query_string(
+                self.query_params,
+                changes={ORDER_VAR: bound.order_by_alias.next},
+                remove=(PAGE_VAR,),
+            )
+        return HeaderCell(str(bound.header), bound.attrs["th"].as_html(), sort_url, sorted_as)
+
+    @property
+    def body_rows(self) -> list[Row]:
+        readers = [
+            (self._cell_reader(bound), bound.attrs["td"].as_html(), bound.name)
+            for bound in self.columns
+        ]
+        rows = []
+        for row in self.page.object_list:
+            record = row.record
+            detail, links = self.row_links(record)
+            cells = [
+                (attrs, read(record), detail if name == self.link_column else None)
+                for read, attrs, name in readers
+            ]
+            rows.append(Row(record, cells, links, self.row_label(record)))
+        return rows
+
+    def _cell_reader(self, bound) -> Callable[[object], object]:
+        accessor = bound.accessor
+        name = accessor.bits[0] if len(accessor.bits) == 1 else None
+        column = bound.column
+        empty_values, default = column.empty_values, bound.default
+        render = getattr(self, f"render_{bound.name}", None)
+        arguments = accepted_arguments(getattr(render, "__func__", render)) if render else set()
+        arguments -= {"self"}
+        if (
+            arguments - {"value", "record"}
+            or column.link
+            or (render is None and type(column).render is not tables.Column.render)
+        ):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}.{bound.name}: a list column takes only "
+                "render_<name>(value, record) methods: no own render, linkify or other arguments."
+            )
+        pass_value, pass_record = "value" in arguments, "record" in arguments
+
+        def read(record):
+            value = getattr(record, name, MISSING) if name else MISSING
+            if value is MISSING or callable(value):
+                value = accessor.resolve(record, quiet=True)  # nested, dict-like or callable
+            if value in empty_values:
+                return default
+            if render is None:
+                return value
+            keyword = {}
+            if pass_value:
+                keyword["value"] = value
+            if pass_record:
+                keyword["record"] = record
+            return render(**keyword)
+
+        return read
+
+
+MISSING = object()
+
+
+@cache
+def accepted_arguments(function) -> frozenset[str]:
+    """The names of `function`'s parameters (render methods: once per method, not per page)."""
+    return frozenset(inspect.signature(function).parameters)
+
+
+class ResourceTable(ListTable):
+    """The table of a Galtea resource's list: a selection box per row for bulk actions, the
+    name linking to the row's page with the way back to this list, Edit and Delete links,
+    and columns each person may hide or move (all but `FIXED_COLUMNS`)."""
+
+    link_column = "name"
+    FIXED_COLUMNS = ("name",)
+
+    def __init__(self, data, *, resource, products, user, here: str = "", columns=None, **kwargs):
+        """`columns`: the other columns to show, in order (default: all, as declared)."""
+        allowed = resource.allowed(user)
+        self.resource = resource
+        self.can_change, self.can_delete = allowed["change"], allowed["delete"]
+        self.can_bulk = allowed["bulk"]
+        self.has_actions = self.can_change or self.can_delete
+        hidden = []
+        if columns is not None:
+            movable = [name for name in self.base_columns if name not in self.FIXED_COLUMNS]
+            hidden = [name for name in movable if name not in columns]
+            kwargs["sequence"] = (*self.FIXED_COLUMNS, *columns, *hidden)
+        super().__init__(data, **kwargs)
+        # Hidden, not excluded: the list can still be sorted by a column nobody sees.
+        for name in hidden:
+            self.columns.hide(name)
+        self.product_names = {product.id: product.name for product in products}
+        self.next_query = urlencode({NEXT_VAR: here}) if here else ""
+        self.urls = EntityUrls(resource.key)
+
+    def link(self, page: str, entity_id: str) -> str:
+        """The page `page` of an entity, with the way back to this list."""
+        url = self.urls(page, entity_id)
+        return f"{url}?{self.next_query}" if self.next_query else url
+
+    def row_links(self, record):
+        links = {}
+        if self.can_change:
+            links["update"] = self.link("update", record.id)
+        if self.can_delete:
+            links["delete"] = self.link("delete", record.id)
+        return self.link("detail", record.id), links
+
+    def row_label(self, record) -> str:
+        return self.resource.label(record)
+
+    def render_product(self, value):
+        name = self.product_names.get(value)
+        if name is None:
+            return format_html('<span class="mono" title="Unknown product">{}</span>', value)
+        return format_html('<span title="{}">{}</span>', value, name)
+
+    def render_created(self, value):
+        return moment_cell(value)

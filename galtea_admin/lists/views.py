@@ -1,0 +1,460 @@
+"""The pages every resource has, as class-based views (like NetBox's generic views): list,
+export, detail, create, edit, delete and bulk delete. Each is configured by the resource it
+serves (its filter set, table, form and templates); the views stay thin: parse the request,
+call the service layer, render.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views import View
+
+from galtea_admin.audit.describing import Describers
+from galtea_admin.audit.models import ChangeRecord
+from galtea_admin.galtea import contract
+from galtea_admin.galtea.errors import (
+    GalteaError,
+    GalteaIdsNotFound,
+    GalteaNotFound,
+    GalteaRejected,
+)
+from galtea_admin.galtea.products import Product, cached_products
+from galtea_admin.galtea.resources import resource_get, resource_list
+from galtea_admin.lists import bulk, editing, export
+from galtea_admin.lists.changelist import ChangeList, filters_valid, without_empty_params
+from galtea_admin.lists.navigation import safe_next, safe_target
+from galtea_admin.lists.params import NEXT_VAR
+from galtea_admin.lists.registry import ResourceAdmin
+from galtea_admin.lists.tables import RemoteTableData, api_order
+from galtea_admin.preferences.columns import chosen_columns, column_choices, configurable_columns
+from galtea_admin.preferences.saved_views import saved_query, visible_views
+
+HISTORY_LENGTH = 50
+
+
+class ResourceView(View):
+    """A page of one resource; `permission` is the action ("view", "add", …) it needs."""
+
+    resource: ResourceAdmin | None = None  # set by the resource's URLs (as_view)
+    permission = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        if not request.user.has_perm(self.resource.permission(self.permission)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, name: str, context: dict, status: int = 200) -> TemplateResponse:
+        context = {
+            "resource": self.resource,
+            "can": self.resource.allowed(self.request.user),
+            "list_url": self.list_url,
+            **context,
+        }
+        return TemplateResponse(self.request, self.resource.templates(name), context, status=status)
+
+    @property
+    def list_url(self) -> str:
+        return reverse(f"{self.resource.key}:list")
+
+    def detail_url(self, entity_id: str) -> str:
+        return reverse(f"{self.resource.key}:detail", args=[entity_id])
+
+    def here_query(self) -> str:
+        """`next=<this page>`, for links whose page should bring the person back here."""
+        return urlencode({NEXT_VAR: self.request.get_full_path()})
+
+    def changelist(self, products) -> ChangeList:
+        """The list's state as this page's URL says (filters, sort, page)."""
+        resource = self.resource
+        return ChangeList(
+            self.request,
+            filterset=resource.filterset_class(self.request.GET or None, products=products),
+            table_class=resource.table_class,
+            default_sort=resource.default_sort,
+        )
+
+
+class ObjectListView(ResourceView):
+    """One page of the list: filters, sort and page from the URL, one API request."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        clean_url = without_empty_params(request)
+        if clean_url:
+            return redirect(clean_url)
+        resource = self.resource
+        products = cached_products()
+        changelist = self.changelist(products)
+        columns = configurable_columns(resource.table_class)
+        shown = chosen_columns(request.user, resource.key, list(columns))
+        table = resource.table_class(
+            RemoteTableData(self.fetcher(changelist.filterset.qs)),
+            resource=resource,
+            products=products,
+            user=request.user,
+            here=request.get_full_path(),
+            columns=shown,
+            query_params=request.GET,
+            **resource.table_kwargs(),
+        )
+        if not changelist.filterset.matches_nothing:
+            changelist.load(table, lazy=True)
+        context = {
+            "cl": changelist,
+            "filter": changelist.filterset,
+            "table": table,
+            "here_query": self.here_query(),
+            "query": request.GET.urlencode(),
+            "saved_views": visible_views(request.user, resource.key),
+            "current_view_query": saved_query(request.GET),
+            "column_choices": column_choices(columns, shown),
+        }
+        return self.render("list", context, status=200 if changelist.is_valid else 400)
+
+    def fetcher(self, query):
+        spec = self.resource.spec
+
+        def fetch(order, offset, limit):
+            return resource_list(
+                spec,
+                query=query.order_by(*order),
+                offset=offset,
+                limit=min(limit, contract.MAX_LIMIT),
+            )
+
+        return fetch
+
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+
+
+class ObjectExportView(ResourceView):
+    """The list as filtered and sorted, every page of it, streamed as CSV or JSON."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, extension: str):
+        if extension not in EXPORT_FORMATS:
+            raise Http404("Exports are CSV or JSON.")
+        resource = self.resource
+        products = cached_products()
+        changelist = self.changelist(products)
+        back_to_list = f"{self.list_url}?{request.GET.urlencode()}"
+        if not filters_valid(changelist.filterset):
+            messages.error(request, "Fix the filters before exporting.")
+            return redirect(back_to_list)
+        order = api_order(resource.table_class, [changelist.controls.chosen_sort])
+        query = changelist.filterset.qs.order_by(*order)
+        try:
+            rows = export.export_rows(resource, query, products)
+        except GalteaIdsNotFound:
+            return redirect(back_to_list)
+        columns = resource.export_columns
+        if extension == "csv":
+            stream = export.csv_stream(columns, rows)
+        else:
+            stream = export.json_stream(resource.spec.path.strip("/"), rows)
+        response = StreamingHttpResponse(stream, content_type=EXPORT_FORMATS[extension])
+        filename = export.export_filename(resource.url_prefix, changelist.chips, extension)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ObjectDetailView(ResourceView):
+    http_method_names = ["get"]
+
+    def get(self, request, entity_id: str):
+        resource = self.resource
+        record = resource_get(resource.spec, entity_id=entity_id)
+        products = {product.id: product for product in cached_products()}
+        history = ChangeRecord.objects.filter(object_type=resource.key, object_id=record.id)
+        context = {
+            "object": record,
+            "product": products.get(record.product_id),
+            "history": history[:HISTORY_LENGTH],
+            "describers": Describers(),
+            "back_url": safe_next(request) or self.list_url,
+            "here_query": self.here_query(),
+            **resource.detail_context(record),
+        }
+        return self.render("detail", context)
+
+
+def failure_message(error: GalteaError) -> str:
+    return f"Nothing was saved. {error.title}: {error.message} What you typed is still here."
+
+
+class ObjectFormView(ResourceView):
+    """What the create and edit pages share: the form's lookups and page, and where a
+    person goes after saving."""
+
+    http_method_names = ["get", "post"]
+    is_edit = False
+
+    def form_lookups(self):
+        """(products, error). When Galtea cannot list products while a form is being
+        saved, the posted product stands in so that the form and its values survive."""
+        try:
+            return cached_products(), None
+        except GalteaError as error:
+            if self.request.method != "POST":
+                raise
+            posted = self.request.POST.get("product", "")
+            stand_in = [Product(posted, posted, None, timezone.now())] if posted else []
+            return stand_in, error
+
+    def make_form(self, products, data=None, *, record=None, **kwargs):
+        return self.resource.form_class(
+            data,
+            products=products,
+            record=record,
+            editing=self.is_edit,
+            **self.resource.form_kwargs(self.request),
+            **kwargs,
+        )
+
+    def render_form(self, form, *, record=None, status=200, conflict=None):
+        next_url = safe_next(self.request)
+        describe = self.resource.value_describer()
+        conflict_rows = (
+            [
+                (form.fields[name].label, describe(name, getattr(conflict.current, name)))
+                for name in conflict.changed_fields
+            ]
+            if conflict
+            else []
+        )
+        context = {
+            "form": form,
+            "object": record,
+            "conflict": conflict,
+            "conflict_rows": conflict_rows,
+            "next_url": next_url,
+            "cancel_url": next_url or (self.detail_url(record.id) if record else self.list_url),
+            "hidden_errors": [error for field in form.hidden_fields() for error in field.errors],
+            "is_edit": self.is_edit,
+            **self.resource.form_context(),
+        }
+        return self.render("form", context, status=status)
+
+    def after_save(self, record):
+        """Back where the person came from, or to the saved entity's page."""
+        next_url = safe_next(self.request)
+        if "_addanother" in self.request.POST:
+            keep = {
+                field: getattr(record, attribute) or ""
+                for field, attribute in self.resource.add_another_keeps.items()
+            }
+            if next_url:
+                keep[NEXT_VAR] = next_url
+            return redirect(f"{self.request.path}?{urlencode(keep)}")
+        return redirect(next_url or self.detail_url(record.id))
+
+    @staticmethod
+    def product_names(products) -> dict[str, str]:
+        return {product.id: product.name for product in products}
+
+
+class ObjectCreateView(ObjectFormView):
+    permission = "add"
+
+    def get(self, request):
+        products, _ = self.form_lookups()
+        keeps = self.resource.add_another_keeps
+        initial = {field: request.GET[field] for field in keeps if field in request.GET}
+        return self.render_form(self.make_form(products, initial=initial))
+
+    def post(self, request):
+        products, lookup_error = self.form_lookups()
+        form = self.make_form(products, request.POST)
+        if lookup_error:
+            form.is_valid()
+            form.add_error(None, failure_message(lookup_error))
+            return self.render_form(form, status=lookup_error.status)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        values = form.create_values()
+        try:
+            record = editing.create(
+                request.user,
+                form.cleaned_data["submission"],
+                resource=self.resource,
+                values=values,
+                product_name=self.product_names(products).get(values["product_id"], ""),
+            )
+        except editing.AlreadySubmitted as done:
+            if not done.entity_id:
+                form.add_error(
+                    None, "This form is being saved already: wait a moment, then reload."
+                )
+                return self.render_form(form, status=409)
+            messages.info(
+                request, f"This form was already sent: the {self.resource.noun} exists already."
+            )
+            return redirect(self.detail_url(done.entity_id))
+        except GalteaRejected as error:
+            form.apply_rejection(error)
+            return self.render_form(form, status=400)
+        except GalteaError as error:
+            form.add_error(None, failure_message(error))
+            return self.render_form(form, status=error.status)
+        messages.success(request, f"Created {self.resource.selection_label(record)}.")
+        return self.after_save(record)
+
+
+class ObjectUpdateView(ObjectFormView):
+    permission = "change"
+    is_edit = True
+
+    def get(self, request, entity_id: str):
+        products, _ = self.form_lookups()
+        record = resource_get(self.resource.spec, entity_id=entity_id)
+        return self.render_form(self.make_form(products, record=record), record=record)
+
+    def post(self, request, entity_id: str):
+        resource = self.resource
+        products, _ = self.form_lookups()
+        try:
+            current = resource_get(resource.spec, entity_id=entity_id)
+        except GalteaNotFound:
+            form = self.make_form(products, request.POST)
+            form.is_valid()
+            form.add_error(
+                None,
+                f"Someone deleted this {resource.noun} while you were editing it: "
+                "nothing was saved.",
+            )
+            return self.render_form(form, status=404)
+        except GalteaError as error:
+            form = self.make_form(products, request.POST)
+            form.is_valid()
+            form.add_error(None, failure_message(error))
+            return self.render_form(form, status=error.status)
+        form = self.make_form(products, request.POST, record=current)
+        if not form.is_valid():
+            return self.render_form(form, record=current, status=400)
+        conflict = editing.find_conflict(current, form.cleaned_data["original"])
+        if conflict:
+            form.reopen_with(current)
+            return self.render_form(form, record=current, status=409, conflict=conflict)
+        changes = form.changes()
+        if not changes:
+            messages.info(request, f"Nothing to save: “{resource.label(current)}” is unchanged.")
+            return redirect(safe_next(request) or self.detail_url(current.id))
+        try:
+            updated = editing.update(
+                request.user,
+                resource=resource,
+                before=current,
+                changes=changes,
+                product_name=self.product_names(products).get(current.product_id, ""),
+            )
+        except GalteaRejected as error:
+            form.apply_rejection(error)
+            return self.render_form(form, record=current, status=400)
+        except GalteaError as error:
+            form.add_error(None, failure_message(error))
+            return self.render_form(form, record=current, status=error.status)
+        messages.success(request, f"Saved “{resource.label(updated)}”.")
+        return self.after_save(updated)
+
+
+class ObjectDeleteView(ResourceView):
+    permission = "delete"
+    http_method_names = ["get", "post"]
+
+    def get(self, request, entity_id: str):
+        record = resource_get(self.resource.spec, entity_id=entity_id)
+        next_url = safe_next(request)
+        context = {
+            "object": record,
+            "summary": self.resource.summary(record),
+            "product": self.products().get(record.product_id),
+            "next_url": next_url,
+            "cancel_url": next_url or self.detail_url(record.id),
+        }
+        return self.render("delete", context)
+
+    def post(self, request, entity_id: str):
+        resource = self.resource
+        next_url = safe_next(request)
+        try:
+            record = resource_get(resource.spec, entity_id=entity_id)
+        except GalteaNotFound:
+            messages.info(request, f"That {resource.noun} had already been deleted.")
+            return redirect(next_url or self.list_url)
+        product = self.products().get(record.product_id)
+        try:
+            editing.delete(
+                request.user,
+                resource=resource,
+                record=record,
+                product_name=product.name if product else "",
+            )
+        except GalteaNotFound:
+            messages.info(request, f"“{resource.label(record)}” had already been deleted.")
+        else:
+            messages.success(request, f"Deleted {resource.selection_label(record)}.")
+        if next_url and next_url.startswith(self.detail_url(record.id)):
+            # Came from the deleted entity's page: go where that page came from.
+            next_url = safe_target(request, QueryDict(urlsplit(next_url).query).get(NEXT_VAR, ""))
+        return redirect(next_url or self.list_url)
+
+    @staticmethod
+    def products() -> dict:
+        return {product.id: product for product in cached_products()}
+
+
+class BulkDeleteView(ResourceView):
+    """Step 1 (no `confirm`): list what would be deleted. Step 2: delete each one."""
+
+    permission = "bulk"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        resource = self.resource
+        next_url = safe_next(request) or self.list_url
+        try:
+            ids = bulk.selected_ids(resource, request.POST.getlist("ids"))
+        except bulk.BadSelection as problem:
+            messages.error(request, str(problem))
+            return redirect(next_url)
+        products = {product.id: product for product in cached_products()}
+        if request.POST.get("confirm") != "yes":
+            lookup = bulk.look_up(resource, ids)
+            rows = [
+                (found, products.get(found.product_id), resource.summary(found))
+                for found in lookup.found
+            ]
+            labels = [label for label, _ in rows[0][2]] if rows else []
+            context = {
+                "lookup": lookup,
+                "rows": rows,
+                "summary_labels": labels,
+                "next_url": next_url,
+            }
+            return self.render("bulk_delete", context)
+        names = {product_id: product.name for product_id, product in products.items()}
+        outcome = bulk.delete_all(request.user, resource, ids, names)
+        if outcome.deleted:
+            count = len(outcome.deleted)
+            noun = resource.noun_plural if count != 1 else resource.noun
+            messages.success(request, f"Deleted {count} {noun}.")
+        for what, why in outcome.failed:
+            messages.error(request, f"Could not delete {what}: {why.rstrip('.')}.")
+        return redirect(next_url)
