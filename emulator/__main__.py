@@ -12,8 +12,9 @@ from waitress.server import create_server
 
 from emulator.app import EmulatorApp
 from emulator.request_log import RequestLog
+from emulator.schema import PHONE_CONNECTIONS, WEBRTC_CONNECTIONS
 from emulator.seed import seed_store
-from emulator.store import PHONE_CONNECTIONS, Store
+from emulator.store import Store
 
 SERVER_THREADS = 8
 # Node's default limit on request headers; longer URLs get 431, as from the real API.
@@ -39,7 +40,10 @@ def argument_parser() -> argparse.ArgumentParser:
         "--seed",
         type=non_negative_int,
         required=True,
-        help="Phone connections to create when the store has none.",
+        help=(
+            "Phone connections to create when the store has none; a tenth as many WebRTC "
+            "connections (at least 10, none for 0) are created when it has none of those."
+        ),
     )
     parser.add_argument("--api-key", required=True, help="The key every request must bear.")
     parser.add_argument("--latency-ms", type=non_negative_int, default=0)
@@ -72,8 +76,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         cleanup.callback(server.close)
         address = f"http://{options.host}:{server.effective_port}"
-        rows = store.count(PHONE_CONNECTIONS)
-        print(f"Galtea API emulator listening on {address} ({rows} phone connections)", flush=True)
+        counts = (
+            f"{store.count(PHONE_CONNECTIONS)} phone connections, "
+            f"{store.count(WEBRTC_CONNECTIONS)} WebRTC connections"
+        )
+        print(f"Galtea API emulator listening on {address} ({counts})", flush=True)
         server.run()
 
 

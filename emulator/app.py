@@ -23,21 +23,23 @@ from urllib.parse import quote, unquote, urlsplit
 
 from emulator.errors import ApiError
 from emulator.handlers import (
-    PHONE_CONNECTION,
-    PRODUCT,
     Reply,
     Request,
-    create_phone_connection,
-    delete_phone_connection,
+    create_row,
+    delete_row,
     get_row,
     list_rows,
     list_voices,
     minimum_sdk_version,
-    update_phone_connection,
+    update_row,
 )
+from emulator.phone_connections import PHONE_CONNECTION
+from emulator.products import PRODUCT
 from emulator.querystring import QueryParams
 from emulator.request_log import RequestLog
+from emulator.resource import Resource
 from emulator.store import Store
+from emulator.webrtc_connections import WEBRTC_CONNECTION
 
 JSON_TYPE = "application/json; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -63,17 +65,31 @@ class Route:
         return re.compile(re.escape(self.pattern).replace(r"\{id\}", "([^/]+)") + "/?")
 
 
+def read_routes(resource: Resource) -> tuple[Route, ...]:
+    """List and read one: `GET <path>` and `GET <path>/{id}`."""
+    return (
+        Route("GET", resource.path, partial(list_rows, resource)),
+        Route("GET", f"{resource.path}/{{id}}", partial(get_row, resource)),
+    )
+
+
+def crud_routes(resource: Resource) -> tuple[Route, ...]:
+    """The read routes, create (`POST <path>`), update (`PATCH`) and soft delete (`DELETE`)."""
+    return (
+        *read_routes(resource),
+        Route("POST", resource.path, partial(create_row, resource)),
+        Route("PATCH", f"{resource.path}/{{id}}", partial(update_row, resource)),
+        Route("DELETE", f"{resource.path}/{{id}}", partial(delete_row, resource)),
+    )
+
+
 # Order matters: `/phoneConnections/voices` must be tried before `/phoneConnections/{id}`.
 ROUTES = (
     Route("GET", "/minimum-sdk-version", minimum_sdk_version),
-    Route("GET", "/products", partial(list_rows, PRODUCT)),
-    Route("GET", "/products/{id}", partial(get_row, PRODUCT)),
-    Route("GET", "/phoneConnections", partial(list_rows, PHONE_CONNECTION)),
-    Route("POST", "/phoneConnections", create_phone_connection),
     Route("GET", "/phoneConnections/voices", list_voices),
-    Route("GET", "/phoneConnections/{id}", partial(get_row, PHONE_CONNECTION)),
-    Route("PATCH", "/phoneConnections/{id}", update_phone_connection),
-    Route("DELETE", "/phoneConnections/{id}", delete_phone_connection),
+    *read_routes(PRODUCT),
+    *crud_routes(PHONE_CONNECTION),
+    *crud_routes(WEBRTC_CONNECTION),
 )
 COMPILED_ROUTES = tuple((route, route.regex) for route in ROUTES)
 

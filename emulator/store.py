@@ -1,9 +1,8 @@
-"""SQLite storage for products and phone connections (stdlib sqlite3, safe across threads).
+"""SQLite storage for the emulator's tables (stdlib sqlite3, safe across threads).
 
 Each thread gets its own connection; writes take a process-wide lock and an IMMEDIATE
 transaction, so they are serialized. The database runs in WAL mode so reads never wait for
-a write. Times are stored as epoch milliseconds; `name_folded` holds the casefolded name for
-case-insensitive substring search.
+a write. Every operation takes the `Table` it works on; the tables are laid out in `schema`.
 """
 
 from __future__ import annotations
@@ -16,98 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from emulator.listing import ListQuery
+from emulator.schema import TABLES, Table
 
-PRODUCTS = "products"
-PHONE_CONNECTIONS = "phone_connections"
-PRODUCT_COLUMNS = ("id", "name", "description", "organization_id", "created_at", "deleted_at")
-PHONE_CONNECTION_COLUMNS = (
-    "id",
-    "product_id",
-    "name",
-    "phone_number",
-    "user_id",
-    "voice",
-    "language_code",
-    "agent_speaks_first",
-    "created_at",
-    "deleted_at",
-)
 BUSY_TIMEOUT_MS = 10_000
 MMAP_BYTES = 1 << 30
 
-TABLES = """
-CREATE TABLE IF NOT EXISTS products (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    name_folded TEXT NOT NULL,
-    description TEXT NOT NULL,
-    organization_id TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    deleted_at INTEGER
-);
-CREATE TABLE IF NOT EXISTS phone_connections (
-    id TEXT NOT NULL UNIQUE,
-    product_id TEXT NOT NULL REFERENCES products (id),
-    name TEXT NOT NULL,
-    name_folded TEXT NOT NULL,
-    phone_number TEXT NOT NULL,
-    user_id TEXT,
-    voice TEXT,
-    language_code TEXT,
-    agent_speaks_first INTEGER NOT NULL,
-    created_at INTEGER NOT NULL,
-    deleted_at INTEGER
-);
-"""
-# Indexes on live phone connections: name -> (unique, columns). The first enforces unique
-# names within a product. The list indexes cover every filtered and sorted column, so
-# picking a page reads indexes only; each leads with a sort order, alone or within a
-# product. Name and phone-number orders come three times: followed by `id` alone, and by
-# `createdAt` ascending and descending (with `id` in the last direction), so each such order
-# is a plain index walk.
-PHONE_CONNECTION_INDEXES = {
-    "phone_connections_live_product_name": (True, "product_id, name"),
-    "phone_connections_live_created": (
-        False,
-        "created_at, id, product_id, name, name_folded, phone_number",
-    ),
-    "phone_connections_live_product_created": (
-        False,
-        "product_id, created_at, id, name, name_folded, phone_number",
-    ),
-    "phone_connections_live_product_name_order": (
-        False,
-        "product_id, name, created_at, id, name_folded, phone_number",
-    ),
-    "phone_connections_live_name": (
-        False,
-        "name, id, created_at, product_id, name_folded, phone_number",
-    ),
-    "phone_connections_live_name_oldest": (
-        False,
-        "name, created_at, id, product_id, name_folded, phone_number",
-    ),
-    "phone_connections_live_name_newest": (
-        False,
-        "name, created_at DESC, id DESC, product_id, name_folded, phone_number",
-    ),
-    "phone_connections_live_phone_number": (
-        False,
-        "phone_number, id, created_at, product_id, name, name_folded",
-    ),
-    "phone_connections_live_phone_number_oldest": (
-        False,
-        "phone_number, created_at, id, product_id, name, name_folded",
-    ),
-    "phone_connections_live_phone_number_newest": (
-        False,
-        "phone_number, created_at DESC, id DESC, product_id, name, name_folded",
-    ),
-}
-
 
 class DuplicateNameError(Exception):
-    """A live phone connection of the same product already has this name."""
+    """A live row of the same product and table already has this name."""
 
 
 class Store:
@@ -127,8 +42,9 @@ class Store:
         store = cls(path)
         connection = store._connection()
         connection.execute("PRAGMA journal_mode = WAL")
-        connection.executescript(TABLES)
-        _create_indexes(connection)
+        for table in TABLES:
+            connection.execute(table.ddl)
+            _create_indexes(connection, table)
         return store
 
     def close(self) -> None:
@@ -139,19 +55,17 @@ class Store:
 
     # --- Reads ------------------------------------------------------------------------------
 
-    def count(self, table: str, *, include_deleted: bool = False) -> int:
+    def count(self, table: Table, *, include_deleted: bool = False) -> int:
         where = "" if include_deleted else " WHERE deleted_at IS NULL"
-        return self._connection().execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]  # noqa: S608
+        sql = f"SELECT count(*) FROM {table.name}{where}"  # noqa: S608
+        return self._connection().execute(sql).fetchone()[0]
 
-    def get(self, table: str, row_id: str) -> sqlite3.Row | None:
+    def get(self, table: Table, row_id: str) -> sqlite3.Row | None:
         """The live row with this id, or None when it is missing or soft-deleted."""
-        return (
-            self._connection()
-            .execute(f"SELECT * FROM {table} WHERE id = ? AND deleted_at IS NULL", (row_id,))  # noqa: S608
-            .fetchone()
-        )
+        sql = f"SELECT * FROM {table.name} WHERE id = ? AND deleted_at IS NULL"  # noqa: S608
+        return self._connection().execute(sql, (row_id,)).fetchone()
 
-    def list_page(self, table: str, query: ListQuery) -> list[sqlite3.Row]:
+    def list_page(self, table: Table, query: ListQuery) -> list[sqlite3.Row]:
         """One page of live rows matching `query`, ordered with `id` as the last tie-breaker.
 
         The page is chosen over row ids alone, so skipping and sorting never carry whole rows;
@@ -159,76 +73,73 @@ class Store:
         """
         where, params = _where_clause(query)
         order = _order_by(query)
+        name = table.name
         sql = (
-            f"SELECT {table}.* FROM {table} JOIN ("  # noqa: S608
-            f"SELECT rowid AS page_rowid FROM {table} WHERE {where} "
+            f"SELECT {name}.* FROM {name} JOIN ("  # noqa: S608
+            f"SELECT rowid AS page_rowid FROM {name} WHERE {where} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
-            f") AS page ON {table}.rowid = page.page_rowid ORDER BY {order}"
+            f") AS page ON {name}.rowid = page.page_rowid ORDER BY {order}"
         )
         return self._connection().execute(sql, [*params, query.limit, query.offset]).fetchall()
 
-    def missing_ids(self, table: str, query: ListQuery) -> list[str]:
+    def missing_ids(self, table: Table, query: ListQuery) -> list[str]:
         """The ids `query` asks for by `ids[]` that no row matching all its filters has."""
         if not query.strict_ids:
             return []
         where, params = _where_clause(query)
-        rows = self._connection().execute(f"SELECT id FROM {table} WHERE {where}", params)  # noqa: S608
+        sql = f"SELECT id FROM {table.name} WHERE {where}"  # noqa: S608
+        rows = self._connection().execute(sql, params)
         found = {row[0] for row in rows}
         return [row_id for row_id in query.strict_ids if row_id not in found]
 
     # --- Writes -----------------------------------------------------------------------------
 
-    def insert_products(self, products: Iterable[Mapping[str, Any]]) -> None:
-        with self._write() as connection:
-            _insert_many(connection, PRODUCTS, PRODUCT_COLUMNS, products)
+    def insert(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
+        with self._write(table) as connection:
+            _insert_many(connection, table, rows)
 
-    def bulk_load_phone_connections(self, rows: Iterable[Mapping[str, Any]]) -> None:
+    def bulk_load(self, table: Table, rows: Iterable[Mapping[str, Any]]) -> None:
         """Insert many rows in one transaction (for seeding), then refresh planner statistics.
 
         Indexes are dropped for the load and rebuilt after it, which is several times faster
         than updating them row by row.
         """
-        with self._write() as connection:
-            for name in PHONE_CONNECTION_INDEXES:
+        with self._write(table) as connection:
+            for name in table.indexes:
                 connection.execute(f"DROP INDEX {name}")
-            _insert_many(connection, PHONE_CONNECTIONS, PHONE_CONNECTION_COLUMNS, rows)
-            _create_indexes(connection)
+            _insert_many(connection, table, rows)
+            _create_indexes(connection, table)
         with self._write_lock:
             self._connection().execute("ANALYZE")
 
-    def create_phone_connection(self, row: Mapping[str, Any]) -> sqlite3.Row:
-        with self._write() as connection:
-            _insert_many(connection, PHONE_CONNECTIONS, PHONE_CONNECTION_COLUMNS, [row])
-        return self.get(PHONE_CONNECTIONS, row["id"])
+    def create(self, table: Table, row: Mapping[str, Any]) -> sqlite3.Row:
+        with self._write(table) as connection:
+            _insert_many(connection, table, [row])
+        return self.get(table, row["id"])
 
-    def update_phone_connection(
-        self, row_id: str, changes: Mapping[str, Any]
-    ) -> sqlite3.Row | None:
+    def update(self, table: Table, row_id: str, changes: Mapping[str, Any]) -> sqlite3.Row | None:
         """Apply `changes` (column: value) to a live row; None when there is no such row."""
         if not changes:
-            return self.get(PHONE_CONNECTIONS, row_id)
-        values = dict(changes)
-        if "name" in values:
-            values["name_folded"] = values["name"].casefold()
+            return self.get(table, row_id)
+        values = table.with_folded(dict(changes))
         assignments = ", ".join(f"{column} = :{column}" for column in values)
-        sql = (
-            f"UPDATE phone_connections SET {assignments} WHERE id = :row_id AND deleted_at IS NULL"  # noqa: S608
-        )
-        with self._write() as connection:
+        sql = f"UPDATE {table.name} SET {assignments} WHERE id = :row_id AND deleted_at IS NULL"  # noqa: S608
+        with self._write(table) as connection:
             updated = connection.execute(sql, {**values, "row_id": row_id}).rowcount
-        return self.get(PHONE_CONNECTIONS, row_id) if updated else None
+        return self.get(table, row_id) if updated else None
 
-    def delete_phone_connection(self, row_id: str, deleted_at: int) -> sqlite3.Row | None:
+    def delete(self, table: Table, row_id: str, deleted_at: int) -> sqlite3.Row | None:
         """Soft-delete a live row and return it; None when there is no such row."""
-        with self._write() as connection:
+        with self._write(table) as connection:
             deleted = connection.execute(
-                "UPDATE phone_connections SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                f"UPDATE {table.name} SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",  # noqa: S608
                 (deleted_at, row_id),
             ).rowcount
             if not deleted:
                 return None
             return connection.execute(
-                "SELECT * FROM phone_connections WHERE id = ?", (row_id,)
+                f"SELECT * FROM {table.name} WHERE id = ?",  # noqa: S608
+                (row_id,),
             ).fetchone()
 
     # --- Connections ------------------------------------------------------------------------
@@ -249,8 +160,9 @@ class Store:
         return connection
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """A serialized write transaction; a unique-name clash becomes DuplicateNameError."""
+    def _write(self, table: Table) -> Iterator[sqlite3.Connection]:
+        """A serialized write transaction on `table`; a clash of its unique product names
+        becomes DuplicateNameError."""
         connection = self._connection()
         with self._write_lock:
             connection.execute("BEGIN IMMEDIATE")
@@ -258,7 +170,7 @@ class Store:
                 yield connection
             except sqlite3.IntegrityError as error:
                 connection.execute("ROLLBACK")
-                if "phone_connections.product_id, phone_connections.name" in str(error):
+                if table.name_clash in str(error):
                     raise DuplicateNameError(str(error)) from error
                 raise
             except BaseException:
@@ -267,24 +179,21 @@ class Store:
             connection.execute("COMMIT")
 
 
-def _create_indexes(connection: sqlite3.Connection) -> None:
-    for name, (unique, columns) in PHONE_CONNECTION_INDEXES.items():
+def _create_indexes(connection: sqlite3.Connection, table: Table) -> None:
+    for name, (unique, columns) in table.indexes.items():
         connection.execute(
             f"CREATE {'UNIQUE ' if unique else ''}INDEX IF NOT EXISTS {name} "
-            f"ON phone_connections ({columns}) WHERE deleted_at IS NULL"
+            f"ON {table.name} ({columns}) WHERE deleted_at IS NULL"
         )
 
 
 def _insert_many(
-    connection: sqlite3.Connection,
-    table: str,
-    columns: tuple[str, ...],
-    rows: Iterable[Mapping[str, Any]],
+    connection: sqlite3.Connection, table: Table, rows: Iterable[Mapping[str, Any]]
 ) -> None:
-    names = (*columns, "name_folded")
-    placeholders = ", ".join(f":{column}" for column in names)
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders})"  # noqa: S608
-    connection.executemany(sql, ({**row, "name_folded": row["name"].casefold()} for row in rows))
+    columns = table.stored_columns
+    placeholders = ", ".join(f":{column}" for column in columns)
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+    connection.executemany(sql, (table.with_folded(dict(row)) for row in rows))
 
 
 def _order_by(query: ListQuery) -> str:

@@ -32,3 +32,8 @@ def parse_timestamp(text: str) -> int | None:
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def format_optional_timestamp(epoch_ms: int | None) -> str | None:
+    """`format_timestamp`, or None for a time not set (such as a live row's `deletedAt`)."""
+    return None if epoch_ms is None else format_timestamp(epoch_ms)

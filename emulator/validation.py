@@ -1,24 +1,47 @@
-"""Checks on phone-connection bodies for create (POST) and partial update (PATCH).
+"""Checks on JSON bodies for create (POST) and partial update (PATCH) of a writable resource.
 
-Each check raises a 400 `ApiError` whose message names the field; a valid body becomes a
-dict of store columns.
+A resource describes its body with a `BodySpec`; each field's check raises a 400 `ApiError`
+whose message names the field, and a valid body becomes a dict of store columns.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from emulator.errors import bad_request
-from emulator.phone_numbers import is_valid_e164
-from emulator.voices import VOICE_IDS
 
 MAX_NAME_LENGTH = 255
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-REQUIRED_ON_CREATE = ("productId", "name", "phoneNumber")
-CREATE_DEFAULTS = {"agentSpeaksFirst": False, "voice": None, "languageCode": None}
+IMMUTABLE_FIELD = "productId"
+
+
+@dataclass(frozen=True)
+class BodyField:
+    """A body field: its store column, its check, and whether a PATCH may send null."""
+
+    column: str
+    check: Callable[[Any], Any]
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    """The fields a resource's writes accept. `noun` is what messages call one row.
+
+    On create, `required` fields must be present and not null; optional fields absent or
+    null take their `defaults`. `productId` is set on create only.
+    """
+
+    noun: str
+    fields: dict[str, BodyField]
+    required: tuple[str, ...]
+    defaults: dict[str, Any]
+
+    @property
+    def updatable(self) -> tuple[str, ...]:
+        return tuple(field for field in self.fields if field != IMMUTABLE_FIELD)
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
@@ -34,91 +57,33 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     return parsed
 
 
-def _text(field: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise bad_request(f"{field} must be a string.")
-    if not value.strip():
-        raise bad_request(f"{field} must not be empty.")
-    return value
-
-
-def _product_id(value: Any) -> str:
-    return _text("productId", value)
-
-
-def _name(value: Any) -> str:
-    name = _text("name", value)
-    if len(name) > MAX_NAME_LENGTH:
-        raise bad_request(f"name must be at most {MAX_NAME_LENGTH} characters long.")
-    return name
-
-
-def _phone_number(value: Any) -> str:
-    number = _text("phoneNumber", value)
-    if not is_valid_e164(number):
-        raise bad_request(
-            "phoneNumber must be a valid phone number in E.164 format, e.g. +14155552671, "
-            f"not {number!r}."
-        )
-    return number
-
-
-def _agent_speaks_first(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise bad_request("agentSpeaksFirst must be a boolean.")
-    return value
-
-
-def _voice(value: Any) -> str | None:
-    if value is not None and value not in VOICE_IDS:
-        raise bad_request(f"voice must be one of {', '.join(VOICE_IDS)} or null, not {value!r}.")
-    return value
-
-
-def _language_code(value: Any) -> str | None:
-    if value is not None and not (isinstance(value, str) and LANGUAGE_CODE.fullmatch(value)):
-        raise bad_request(
-            f"languageCode must be a language code such as en-US, or null, not {value!r}."
-        )
-    return value
-
-
-# Body field: (store column, check, whether null is allowed in a PATCH body).
-FIELDS: dict[str, tuple[str, Callable[[Any], Any], bool]] = {
-    "productId": ("product_id", _product_id, False),
-    "name": ("name", _name, False),
-    "phoneNumber": ("phone_number", _phone_number, False),
-    "agentSpeaksFirst": ("agent_speaks_first", _agent_speaks_first, False),
-    "voice": ("voice", _voice, True),
-    "languageCode": ("language_code", _language_code, True),
-}
-UPDATABLE = tuple(field for field in FIELDS if field != "productId")
-
-
-def validate_new_phone_connection(body: dict[str, Any]) -> dict[str, Any]:
+def validate_new(spec: BodySpec, body: dict[str, Any]) -> dict[str, Any]:
     """Store columns for a POST body; optional fields absent or null take their defaults."""
-    _reject_unknown(body, FIELDS)
-    for field in REQUIRED_ON_CREATE:
+    _reject_unknown(body, spec.fields)
+    for field in spec.required:
         if body.get(field) is None:
             raise bad_request(f"{field} is required.")
     values = {
-        **CREATE_DEFAULTS,
+        **spec.defaults,
         **{field: value for field, value in body.items() if value is not None},
     }
-    return {FIELDS[field][0]: FIELDS[field][1](value) for field, value in values.items()}
+    return {
+        spec.fields[field].column: spec.fields[field].check(value)
+        for field, value in values.items()
+    }
 
 
-def validate_phone_connection_changes(body: dict[str, Any]) -> dict[str, Any]:
+def validate_changes(spec: BodySpec, body: dict[str, Any]) -> dict[str, Any]:
     """Store columns to change for a PATCH body: only the keys it sends."""
-    if "productId" in body:
-        raise bad_request("productId cannot be changed: a phone connection stays in its product.")
-    _reject_unknown(body, UPDATABLE)
+    if IMMUTABLE_FIELD in body:
+        raise bad_request(f"productId cannot be changed: a {spec.noun} stays in its product.")
+    _reject_unknown(body, spec.updatable)
     changes = {}
     for field, value in body.items():
-        column, check, nullable = FIELDS[field]
-        if value is None and not nullable:
+        declared = spec.fields[field]
+        if value is None and not declared.nullable:
             raise bad_request(f"{field} cannot be null.")
-        changes[column] = check(value)
+        changes[declared.column] = declared.check(value)
     return changes
 
 
@@ -126,3 +91,31 @@ def _reject_unknown(body: dict[str, Any], allowed: Collection[str]) -> None:
     unknown = [field for field in body if field not in allowed]
     if unknown:
         raise bad_request(f"Unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.")
+
+
+# --- Checks more than one resource uses -------------------------------------------------
+
+
+def text(field: str, value: Any, *, max_length: int | None = None) -> str:
+    """A non-blank string, at most `max_length` characters long when that is given."""
+    if not isinstance(value, str):
+        raise bad_request(f"{field} must be a string.")
+    if not value.strip():
+        raise bad_request(f"{field} must not be empty.")
+    if max_length is not None and len(value) > max_length:
+        raise bad_request(f"{field} must be at most {max_length} characters long.")
+    return value
+
+
+def product_id(value: Any) -> str:
+    return text("productId", value)
+
+
+def name(value: Any) -> str:
+    return text("name", value, max_length=MAX_NAME_LENGTH)
+
+
+def agent_speaks_first(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise bad_request("agentSpeaksFirst must be a boolean.")
+    return value

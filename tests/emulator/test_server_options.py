@@ -14,7 +14,7 @@ def test_the_start_line_names_the_address_and_row_count(fresh_emulator, tmp_path
     log = (tmp_path / f"emulator-{fresh_emulator.port}.log").read_text()
     assert (
         f"Galtea API emulator listening on http://127.0.0.1:{fresh_emulator.port} "
-        "(30 phone connections)"
+        "(30 phone connections, 10 WebRTC connections)"
     ) in log
 
 
