@@ -48,7 +48,6 @@ def setup_django(workdir: Path, api_url: str, api_key: str):
             "DATABASE_URL": f"sqlite:///{workdir / 'profile.sqlite3'}",
         }
     )
-    sys.path.insert(0, str(REPO))
     import django
 
     django.setup()

@@ -3,7 +3,6 @@ the raw API baseline) over loopback and returns rows for the results table."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import statistics
@@ -13,11 +12,14 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import requests
-from servers import Admin, Emulator, memory_kib, reset_peak_memory
+from servers import Admin, memory_kib, reset_peak_memory
+
+# Importable once `servers` has put the repository on the path.
+from tests.emulator_process import RunningEmulator
+from tests.html_tree import parse
 
 TIMEOUT = (5, 120)
 PER_PAGE = 25
@@ -91,24 +93,13 @@ def verdict(ok: bool) -> str:
 # --- HTTP helpers -----------------------------------------------------------------------------
 
 
-class FormInputs(HTMLParser):
-    """The named inputs of a page (hidden ones included): name → value."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "input":
-            found = dict(attrs)
-            if found.get("name"):
-                self.values.setdefault(found["name"], found.get("value") or "")
-
-
 def form_inputs(page: str) -> dict[str, str]:
-    parser = FormInputs()
-    parser.feed(page)
-    return parser.values
+    """The named inputs of a page (hidden ones included): name → value, the first of a name."""
+    values: dict[str, str] = {}
+    for element in parse(page).find_all("input"):
+        if element.attrs.get("name"):
+            values.setdefault(element.attrs["name"], element.attrs.get("value", ""))
+    return values
 
 
 def sign_in(base_url: str, username: str, password: str) -> requests.Session:
@@ -167,7 +158,7 @@ class Sizes:
 @dataclass
 class Context:
     admin: Admin
-    emulator: Emulator
+    emulator: RunningEmulator
     session: requests.Session
     sizes: Sizes
     latency_ms: int
@@ -195,9 +186,6 @@ class Context:
             for i in range(count):
                 pool.submit(self.admin_get, path, clients[i % len(clients)])
             pool.shutdown(wait=True)
-
-    def upstream_calls(self) -> list[dict]:
-        return [json.loads(line) for line in self.emulator.requests_logged()]
 
 
 # --- List pages -------------------------------------------------------------------------------
@@ -316,7 +304,7 @@ def prepare_list_scenario(ctx: Context, scenario: ListScenario) -> ListMeasureme
     counted = Timings()
     for _ in range(views):
         check_list_page(ctx, scenario, counted)
-    calls = ctx.upstream_calls()
+    calls = ctx.emulator.requests_received()
     return ListMeasurement(
         scenario,
         counted,
@@ -420,7 +408,7 @@ def run_detail(ctx: Context) -> list[Row]:
     counted = ids[: ctx.sizes.count_views]
     for connection_id in counted:
         view(connection_id)
-    per_view = len(ctx.upstream_calls()) / len(counted)
+    per_view = len(ctx.emulator.requests_received()) / len(counted)
     admin.samples.clear()
     for connection_id in ids:  # in turns with the same call straight to the API
         view(connection_id)
@@ -493,7 +481,7 @@ def run_create_and_edit(ctx: Context, run_id: str) -> tuple[list[Row], list[str]
         create.samples.append(get_seconds + post_seconds)
         create_get.samples.append(get_seconds)
         create_post.samples.append(post_seconds)
-    create_upstream = len(ctx.upstream_calls()) / max(1, len(created))
+    create_upstream = len(ctx.emulator.requests_received()) / max(1, len(created))
 
     edit, edit_get, edit_post = Timings(), Timings(), Timings()
     ctx.emulator.clear_request_log()
@@ -524,7 +512,7 @@ def run_create_and_edit(ctx: Context, run_id: str) -> tuple[list[Row], list[str]
         edit.samples.append(get_seconds + post_seconds)
         edit_get.samples.append(get_seconds)
         edit_post.samples.append(post_seconds)
-    edit_upstream = len(ctx.upstream_calls()) / max(1, len(edit.samples))
+    edit_upstream = len(ctx.emulator.requests_received()) / max(1, len(edit.samples))
 
     def detail(parts: tuple[Timings, Timings], upstream: float, total: Timings) -> str:
         get, post = parts
@@ -662,7 +650,7 @@ def run_export(ctx: Context) -> Row:
         error = type(problem).__name__
     seconds = time.perf_counter() - started
     peaks = {pid: memory_kib(pid, "VmHWM") or 0 for pid in workers}
-    upstream = len(ctx.upstream_calls())
+    upstream = len(ctx.emulator.requests_received())
     rows = max(0, lines - 1)  # minus the header line
     rate = rows / seconds if seconds else 0.0
     peak_pid = max(peaks, key=peaks.get) if peaks else None

@@ -2,7 +2,8 @@
 
 Every process is started in its own session (process group), so Ctrl-C in the terminal
 reaches only the benchmark, which then stops each process it started, by its id: SIGTERM,
-then SIGKILL to its group if it has not exited in time.
+then SIGKILL to its group if it has not exited in time. The emulator is started as the
+tests start it (`tests.emulator_process`), only in a process group of its own.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +21,16 @@ from pathlib import Path
 import requests
 
 REPO = Path(__file__).resolve().parent.parent
+# Run as `python bench/run.py`, only bench/ is on the path: add the repository after it.
+if str(REPO) not in sys.path:
+    sys.path.insert(1, str(REPO))
+from tests import emulator_process  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PYTHON = str(BIN / "python")
 GUNICORN = str(BIN / "gunicorn")
 STOP_SECONDS = 10
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+EMULATOR_READY_SECONDS = 180  # seeding an empty store with 100,000 rows takes a while
 
 
 def tail(path: Path, lines: int = 30) -> str:
@@ -40,28 +40,16 @@ def tail(path: Path, lines: int = 30) -> str:
 
 
 @dataclass
-class Process:
-    name: str
-    popen: subprocess.Popen
-    log_path: Path
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-
-@dataclass
 class Processes:
     """The processes started so far; `stop_all()` stops every one still running."""
 
-    started: list[Process] = field(default_factory=list)
+    started: list[subprocess.Popen] = field(default_factory=list)
 
-    def start(self, name: str, args: list[str], *, env: dict[str, str], log_path: Path) -> Process:
+    def start(
+        self, args: list[str], log_path: Path, *, env: dict[str, str] | None = None
+    ) -> subprocess.Popen:
         with log_path.open("ab") as log:
-            popen = subprocess.Popen(
+            process = subprocess.Popen(
                 args,
                 cwd=REPO,
                 env=env,
@@ -70,20 +58,19 @@ class Processes:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        process = Process(name, popen, log_path)
         self.started.append(process)
         return process
 
-    def stop(self, process: Process) -> None:
-        if process.alive():
-            process.popen.terminate()
+    def stop(self, process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            process.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):
-                process.popen.wait(timeout=STOP_SECONDS)
+                process.wait(timeout=STOP_SECONDS)
         # Whatever is left of its group (e.g. gunicorn workers of a killed master).
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
-        if process.popen.returncode is None:
-            process.popen.wait(timeout=STOP_SECONDS)
+        if process.returncode is None:
+            process.wait(timeout=STOP_SECONDS)
         if process in self.started:
             self.started.remove(process)
 
@@ -92,41 +79,25 @@ class Processes:
             self.stop(process)
 
 
-def wait_until(process: Process, ready: Callable[[], bool], *, seconds: float, what: str) -> None:
+def wait_until(
+    process: subprocess.Popen,
+    ready: Callable[[], bool],
+    *,
+    log_path: Path,
+    seconds: float,
+    what: str,
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not process.alive():
-            raise RuntimeError(
-                f"{what} exited with status {process.popen.returncode}:\n{tail(process.log_path)}"
-            )
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with status {process.returncode}:\n{tail(log_path)}")
         try:
             if ready():
                 return
         except requests.RequestException:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"{what} was not ready within {seconds:.0f} s:\n{tail(process.log_path)}")
-
-
-@dataclass
-class Emulator:
-    url: str
-    api_key: str
-    request_log: Path
-    process: Process
-
-    @property
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.api_key}"}
-
-    def clear_request_log(self) -> None:
-        # The emulator appends (O_APPEND): after truncation it writes from the start again.
-        self.request_log.write_text("")
-
-    def requests_logged(self) -> list[str]:
-        if not self.request_log.exists():
-            return []
-        return [line for line in self.request_log.read_text().splitlines() if line.strip()]
+    raise RuntimeError(f"{what} was not ready within {seconds:.0f} s:\n{tail(log_path)}")
 
 
 def start_emulator(
@@ -137,41 +108,18 @@ def start_emulator(
     seed: int,
     api_key: str,
     latency_ms: int,
-) -> Emulator:
-    port = free_port()
-    request_log = workdir / f"emulator-requests-{latency_ms}ms.jsonl"
-    args = [
-        PYTHON,
-        "-m",
-        "emulator",
-        "--port",
-        str(port),
-        "--host",
-        "127.0.0.1",
-        "--data",
-        str(data),
-        "--seed",
-        str(seed),
-        "--api-key",
-        api_key,
-        "--request-log",
-        str(request_log),
-    ]
-    if latency_ms:
-        args += ["--latency-ms", str(latency_ms)]
-    env = dict(os.environ)
-    log_path = workdir / f"emulator-{latency_ms}ms.log"
-    process = processes.start(f"emulator +{latency_ms} ms", args, env=env, log_path=log_path)
-    emulator = Emulator(f"http://127.0.0.1:{port}", api_key, request_log, process)
-
-    def ready() -> bool:
-        answer = requests.get(f"{emulator.url}/products", headers=emulator.auth, timeout=5)
-        return answer.status_code == 200
-
-    # Seeding an empty store with 100,000 rows takes a while; a kept store starts at once.
-    wait_until(process, ready, seconds=180, what="The emulator")
-    emulator.clear_request_log()
-    return emulator
+) -> emulator_process.RunningEmulator:
+    """The emulator on a free loopback port, its logs in `workdir`, its store `data`."""
+    return emulator_process.start_emulator(
+        workdir,
+        seed=seed,
+        api_key=api_key,
+        latency_ms=latency_ms,
+        data_path=data,
+        name=f"{latency_ms}ms",
+        start=processes.start,
+        wait_seconds=EMULATOR_READY_SECONDS,
+    )
 
 
 def manage(args: list[str], *, env: dict[str, str], workdir: Path) -> None:
@@ -195,7 +143,7 @@ def manage(args: list[str], *, env: dict[str, str], workdir: Path) -> None:
 @dataclass
 class Admin:
     url: str
-    process: Process
+    process: subprocess.Popen
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers: the processes whose parent is the master."""
@@ -236,7 +184,7 @@ def start_admin(
     tag: str,
 ) -> Admin:
     """gunicorn as `make serve` runs it (gthread workers), on a free loopback port."""
-    port = free_port()
+    port = emulator_process.free_port()
     args = [
         GUNICORN,
         "galtea_admin.wsgi",
@@ -250,7 +198,7 @@ def start_admin(
         f"127.0.0.1:{port}",
     ]
     log_path = workdir / f"gunicorn-{tag}.log"
-    process = processes.start(f"gunicorn {tag}", args, env=env, log_path=log_path)
+    process = processes.start(args, log_path, env=env)
     admin = Admin(f"http://127.0.0.1:{port}", process)
 
     def ready() -> bool:
@@ -259,7 +207,7 @@ def start_admin(
         answer = requests.get(f"{admin.url}/accounts/login/", timeout=5)
         return answer.status_code == 200
 
-    wait_until(process, ready, seconds=60, what="The admin (gunicorn)")
+    wait_until(process, ready, log_path=log_path, seconds=60, what="The admin (gunicorn)")
     return admin
 
 

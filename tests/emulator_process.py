@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class RunningEmulator:
         return [json.loads(line) for line in lines if line.strip()]
 
     def clear_request_log(self) -> None:
+        # The emulator appends (O_APPEND): after truncation it writes from the start again.
         self.request_log_path.write_text("")
 
     def stop(self) -> None:
@@ -61,19 +63,16 @@ class RunningEmulator:
                 self.process.wait(timeout=10)
 
 
-def start_emulator(
-    directory: Path,
+def emulator_command(
     *,
-    seed: int = 0,
-    api_key: str = TEST_API_KEY,
+    port: int,
+    data_path: Path,
+    seed: int,
+    api_key: str,
+    request_log_path: Path,
     latency_ms: int = 0,
-    port: int | None = None,
-    data_path: Path | None = None,
-) -> RunningEmulator:
-    """Start `python -m emulator` and wait until it answers."""
-    port = port or free_port()
-    data_path = data_path or directory / "emulator.sqlite3"
-    request_log_path = directory / f"emulator-requests-{port}.jsonl"
+) -> list[str]:
+    """The command line of `python -m emulator` on loopback, logging every request."""
     args = [
         sys.executable,
         "-m",
@@ -93,8 +92,47 @@ def start_emulator(
     ]
     if latency_ms:
         args += ["--latency-ms", str(latency_ms)]
-    log_file = (directory / f"emulator-{port}.log").open("ab")
-    process = subprocess.Popen(args, cwd=REPO_ROOT, stdout=log_file, stderr=subprocess.STDOUT)
+    return args
+
+
+def launch(args: list[str], log_path: Path) -> subprocess.Popen:
+    """Start a child process in the repository, its output appended to `log_path`."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen(args, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_emulator(
+    directory: Path,
+    *,
+    seed: int = 0,
+    api_key: str = TEST_API_KEY,
+    latency_ms: int = 0,
+    port: int | None = None,
+    data_path: Path | None = None,
+    name: str | None = None,
+    start: Callable[[list[str], Path], subprocess.Popen] = launch,
+    wait_seconds: float = 60,
+) -> RunningEmulator:
+    """Start `python -m emulator` and wait until it answers.
+
+    Its log and request log go to `directory`, named after `name` (by default the port);
+    `start` starts the process, as `launch` does unless the caller needs more (its own
+    process group, say).
+    """
+    port = port or free_port()
+    name = name or str(port)
+    data_path = data_path or directory / "emulator.sqlite3"
+    request_log_path = directory / f"emulator-requests-{name}.jsonl"
+    log_path = directory / f"emulator-{name}.log"
+    args = emulator_command(
+        port=port,
+        data_path=data_path,
+        seed=seed,
+        api_key=api_key,
+        request_log_path=request_log_path,
+        latency_ms=latency_ms,
+    )
+    process = start(args, log_path)
     emulator = RunningEmulator(
         url=f"http://127.0.0.1:{port}",
         api_key=api_key,
@@ -104,17 +142,18 @@ def start_emulator(
         process=process,
         args=args,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = (directory / f"emulator-{port}.log").read_text()
+            output = log_path.read_text(errors="replace")
             raise RuntimeError(f"the emulator exited with {process.returncode}:\n{output}")
         try:
             if emulator.get("/products").status_code == 200:
                 emulator.clear_request_log()
                 return emulator
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.1)
     emulator.stop()
-    raise RuntimeError("the emulator did not answer within 60 s")
+    output = log_path.read_text(errors="replace")
+    raise RuntimeError(f"the emulator did not answer within {wait_seconds:.0f} s:\n{output}")
