@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "galtea_admin.lists",
     "galtea_admin.accounts",
     "galtea_admin.phone_connections",
+    "galtea_admin.webrtc_connections",
     "galtea_admin.audit",
     "galtea_admin.preferences",
 ]

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.emulator_process import TEST_API_KEY, RunningEmulator, free_port, start_emulator
-from tests.key_leaks import collecting
+from tests.key_leaks import WATCHED_SECRET, collecting
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django's database guard
 # would otherwise refuse the ORM calls that live-server tests make.
@@ -20,10 +20,12 @@ SEEDED_ROWS = 120
 def api_key_never_leaks():
     """Every page, redirect, error page, export and log line of the whole run is collected;
     at the end, none may contain the API key the admin used."""
-    with collecting(TEST_API_KEY) as collected:
+    with collecting(TEST_API_KEY, WATCHED_SECRET) as collected:
         yield collected
     leaks = collected.containing(TEST_API_KEY)
     assert not leaks, f"the API key appeared in: {leaks[:10]}"
+    leaks = collected.containing(WATCHED_SECRET)
+    assert not leaks, f"a WebRTC connection's API key appeared in: {leaks[:10]}"
 
 
 @pytest.fixture(scope="session")

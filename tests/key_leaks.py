@@ -4,10 +4,20 @@ so that the suite can check that the API key appears in none of them."""
 from __future__ import annotations
 
 import logging
+import uuid
 from contextlib import contextmanager
 
 from django.core.handlers.base import BaseHandler
 from django.http import StreamingHttpResponse
+
+# Every WebRTC connection API key the tests type starts with this (see `pipecat_key()`): no
+# page, export or log line of the whole run may hold it.
+WATCHED_SECRET = "pk_watched_secret_"
+
+
+def pipecat_key() -> str:
+    """A fresh Pipecat Cloud key for a test to type."""
+    return WATCHED_SECRET + uuid.uuid4().hex
 
 
 class Collected:

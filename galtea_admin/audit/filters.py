@@ -8,6 +8,12 @@ from django.contrib.auth import get_user_model
 from galtea_admin.audit.models import Action, ChangeRecord
 from galtea_admin.lists.date_range import check_date_range
 from galtea_admin.lists.filters import DateTimeFilter, FilterForm
+from galtea_admin.lists.registry import site
+
+
+def resource_kinds() -> list[tuple[str, str]]:
+    """Each registered resource, as the activity page names it."""
+    return [(resource.key, resource.title) for resource in site]
 
 
 class ActivityFilterForm(FilterForm):
@@ -28,13 +34,16 @@ class ChangeRecordFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label="Action", choices=Action.choices, empty_label="Any")
     created_from = DateTimeFilter(label="From", field_name="created_at", lookup_expr="gte")
     created_to = DateTimeFilter(label="To", field_name="created_at", lookup_expr="lte")
+    kind = django_filters.ChoiceFilter(
+        label="Kind", field_name="object_type", choices=resource_kinds, empty_label="Any"
+    )
     connection = django_filters.CharFilter(
         label="Connection", method="filter_connection", max_length=200
     )
 
     class Meta:
         model = ChangeRecord
-        fields = ["user", "action", "created_from", "created_to", "connection"]
+        fields = ["user", "action", "created_from", "created_to", "kind", "connection"]
         form = ActivityFilterForm
 
     def filter_connection(self, queryset, name, value):

@@ -32,9 +32,11 @@ def record_change(
     )
 
 
-def record_create(user, *, resource, record, product_name: str = "") -> ChangeRecord:
+def record_create(user, *, resource, record, product_name: str = "", secrets=None) -> ChangeRecord:
+    """`secrets`: write-only field → what happened to it ("set"), recorded without a value."""
     values = resource.spec.updatable_values(record)
     changes = {name: [None, value] for name, value in values.items()}
+    changes.update({name: [None, event] for name, event in (secrets or {}).items()})
     return record_change(
         user,
         Action.CREATE,
@@ -45,8 +47,12 @@ def record_create(user, *, resource, record, product_name: str = "") -> ChangeRe
     )
 
 
-def record_update(user, *, resource, before, after, product_name: str = "") -> ChangeRecord:
+def record_update(
+    user, *, resource, before, after, product_name: str = "", secrets=None
+) -> ChangeRecord:
+    """`secrets`: write-only field → "replaced" or "removed", recorded without a value."""
     changes = diff(resource.spec.updatable_values(before), resource.spec.updatable_values(after))
+    changes.update({name: [None, event] for name, event in (secrets or {}).items()})
     return record_change(
         user,
         Action.UPDATE,

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from galtea_admin.audit.describing import Describers
 from galtea_admin.lists.navigation import EntityUrls
+from galtea_admin.lists.registry import site
 from galtea_admin.lists.tables import ListTable, moment_cell
 
 
@@ -17,6 +18,7 @@ class ChangeRecordTable(ListTable):
     created_at = tables.Column(verbose_name="When")
     username = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")
+    object_type = tables.Column(verbose_name="Kind")
     object_label = tables.Column(verbose_name="Connection")
     product_name = tables.Column(verbose_name="Product")
     changes = tables.Column(verbose_name="Changes", orderable=False, empty_values=())
@@ -45,6 +47,10 @@ class ChangeRecordTable(ListTable):
         return format_html(
             '<span class="badge badge-{}">{}</span>', record.action, record.get_action_display()
         )
+
+    def render_object_type(self, value):
+        resource = site.get(value)
+        return resource.noun[:1].upper() + resource.noun[1:] if resource else value
 
     def render_object_label(self, value, record):
         if record.action == "delete":

@@ -39,6 +39,9 @@ class ResourceSpec:
     creatable: Mapping[str, str]  # record attribute → API name, sent on create
     updatable: Mapping[str, str]  # record attribute → API name, changed by an update
     default_order: tuple[tuple[str, str], ...] = (("createdAt", "desc"),)
+    # Values the API takes but never returns (a secret): form field → API name. They may be
+    # sent on create and update; they are never read, shown, logged or recorded.
+    write_only: Mapping[str, str] = field(default_factory=dict)
 
     def query(self, **conditions) -> RemoteQuery:
         return RemoteQuery(self).filter(**conditions)
@@ -187,12 +190,11 @@ def resource_create(
     spec: ResourceSpec, *, values: Mapping[str, object], client: GalteaClient | None = None
 ):
     """Create an entity (never retried). Values left unset (None or "") are not sent."""
-    unknown = set(values) - set(spec.creatable)
+    names = {**spec.creatable, **spec.write_only}
+    unknown = set(values) - set(names)
     if unknown:
         raise ValueError(f"a {spec.name} is not created with {', '.join(sorted(unknown))}")
-    body = {
-        spec.creatable[name]: value for name, value in values.items() if value not in (None, "")
-    }
+    body = {names[name]: value for name, value in values.items() if value not in (None, "")}
     client = client or get_client()
     return client.post(spec.path, body, decode=spec.read)
 
@@ -205,10 +207,11 @@ def resource_update(
     client: GalteaClient | None = None,
 ):
     """Change only the given fields (record attribute names; None clears a field)."""
-    unknown = set(changes) - set(spec.updatable)
+    names = {**spec.updatable, **spec.write_only}
+    unknown = set(changes) - set(names)
     if unknown:
         raise ValueError(f"these fields cannot be updated: {', '.join(sorted(unknown))}")
-    body = {spec.updatable[name]: value for name, value in changes.items()}
+    body = {names[name]: value for name, value in changes.items()}
     client = client or get_client()
     return client.patch(spec.entity_path(entity_id), body, decode=spec.read)
 

@@ -63,7 +63,13 @@ def create(user, token: str, *, resource, values: dict, product_name: str):
         raise
     submission.entity_id = record.id
     submission.save(update_fields=["entity_id"])
-    recording.record_create(user, resource=resource, record=record, product_name=product_name)
+    recording.record_create(
+        user,
+        resource=resource,
+        record=record,
+        product_name=product_name,
+        secrets={name: "set" for name in secrets_in(resource, values) if values[name]},
+    )
     return record
 
 
@@ -92,20 +98,39 @@ def update(user, *, resource, before, changes: dict, product_name: str):
         if after is None:
             raise
     recording.record_update(
-        user, resource=resource, before=before, after=after, product_name=product_name
+        user,
+        resource=resource,
+        before=before,
+        after=after,
+        product_name=product_name,
+        secrets={
+            name: "replaced" if changes[name] else "removed"
+            for name in secrets_in(resource, changes)
+        },
     )
     return after
 
 
 def applied_meanwhile(resource, entity_id: str, changes: dict):
-    """The entity, if it now holds every requested change."""
+    """The entity, if it now holds every requested change (a secret cannot be read back:
+    whether one is set stands for it)."""
     try:
         current = resource_get(resource.spec, entity_id=entity_id)
     except GalteaError:
         return None
-    if all(getattr(current, name) == value for name, value in changes.items()):
-        return current
-    return None
+    for name, value in changes.items():
+        if name in resource.spec.write_only:
+            if getattr(current, f"has_{name}", bool(value)) != bool(value):
+                return None
+        elif getattr(current, name) != value:
+            return None
+    return current
+
+
+def secrets_in(resource, values: dict) -> list[str]:
+    """The write-only fields among `values` (the activity log records only that they
+    changed, never their value)."""
+    return [name for name in values if name in resource.spec.write_only]
 
 
 def delete(user, *, resource, record, product_name: str) -> None:

@@ -54,6 +54,78 @@ class ResourceForm(forms.Form):
                 widget=forms.HiddenInput,
                 error_messages={"invalid": "Reload."},
             )
+        for name in self.secrets:
+            self.prepare_secret(name, record)
+        # Each "remove" box right after its secret.
+        self.order_fields(
+            [
+                n
+                for name in self.fields
+                if not name.startswith("remove_")
+                for n in (name, f"remove_{name}")
+            ]
+        )
+
+    # Write-only values (a secret the API takes and never returns): the field is a password
+    # input that never shows a value; an edit keeps the current one unless a new one is typed
+    # or "remove" is ticked.
+    @property
+    def secrets(self) -> list[str]:
+        return [name for name in self.spec.write_only if name in self.fields]
+
+    def prepare_secret(self, name: str, record) -> None:
+        field = self.fields[name]
+        field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"})
+        if not self.editing:
+            return
+        label = in_sentence(field.label)
+        is_set = getattr(record, f"has_{name}", False) if record is not None else False
+        field.help_text = (
+            f"A {label} is set: leave this empty to keep it, or type a new one to replace it."
+            if is_set
+            else f"No {label} is set: type one to set it."
+        )
+        if is_set or self.is_bound:
+            self.fields[f"remove_{name}"] = forms.BooleanField(
+                label=f"Remove the {label}", required=False
+            )
+
+    def typed_secrets(self) -> dict[str, str]:
+        """The secrets typed into this (bound) form, by field name."""
+        return {
+            name: self.data.get(self.add_prefix(name), "")
+            for name in self.secrets
+            if self.is_bound and self.data.get(self.add_prefix(name))
+        }
+
+    @property
+    def dropped_secrets(self) -> list[str]:
+        """Labels of the secrets typed that this form, shown again, does not hold any more."""
+        return [in_sentence(self.fields[name].label) for name in self.typed_secrets()]
+
+    def redact(self, text: str) -> str:
+        """`text` (an API message) without any secret typed into this form."""
+        for value in self.typed_secrets().values():
+            text = text.replace(value, "[hidden]")
+        return text
+
+    def clean(self):
+        data = super().clean()
+        for name in self.secrets:
+            if data.get(name) and data.get(f"remove_{name}"):
+                label = in_sentence(self.fields[name].label)
+                self.add_error(name, f"Type a new {label} or remove it, not both.")
+        return data
+
+    def secret_changes(self) -> dict[str, object]:
+        """The secrets to send: a typed one replaces; "remove" clears (None)."""
+        changes: dict[str, object] = {}
+        for name in self.secrets:
+            if self.cleaned_data.get(name):
+                changes[name] = self.cleaned_data[name]
+            elif self.cleaned_data.get(f"remove_{name}"):
+                changes[name] = None
+        return changes
 
     def initial_from(self, record) -> dict[str, object]:
         """The form's values for an entity as it is (choices are strings)."""
@@ -78,8 +150,12 @@ class ResourceForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.spec.updatable}
 
     def create_values(self) -> dict[str, object]:
-        """What a create sends: the product and every updatable field."""
-        return {"product_id": self.cleaned_data["product"], **self.values()}
+        """What a create sends: the product, every updatable field and the secrets typed."""
+        return {
+            "product_id": self.cleaned_data["product"],
+            **self.values(),
+            **self.secret_changes(),
+        }
 
     def comparable_original(self, original: dict) -> dict:
         """The values the form was opened with, as this form would clean them (a resource
@@ -89,7 +165,8 @@ class ResourceForm(forms.Form):
     def changes(self) -> dict[str, object]:
         """The fields the person changed compared to when the form was opened."""
         original = self.comparable_original(dict(self.cleaned_data["original"]))
-        return {name: value for name, value in self.values().items() if value != original.get(name)}
+        changed = {k: v for k, v in self.values().items() if v != original.get(k)}
+        return {**changed, **self.secret_changes()}
 
     def reopen_with(self, record) -> None:
         """Make the hidden original the entity as it is now (after a conflict)."""
@@ -98,15 +175,23 @@ class ResourceForm(forms.Form):
         self.data = data
 
     def apply_rejection(self, error: GalteaRejected) -> None:
-        """Show the API's message next to the field it is about, or at the top."""
+        """Show the API's message next to the field it is about, or at the top (without any
+        secret typed into the form)."""
+        message = self.redact(error.message)
         if error.is_duplicate_name:
             self.add_error(
                 "name", f"Another {self.spec.name} of this product already has this name."
             )
             return
-        lowered = error.message.lower().replace(" ", "")
+        lowered = message.lower().replace(" ", "")
         for hint, name in self.rejection_hints:
             if hint in lowered and name in self.fields and not self.fields[name].disabled:
-                self.add_error(name, error.message)
+                self.add_error(name, message)
                 return
-        self.add_error(None, error.message)
+        self.add_error(None, message)
+
+
+def in_sentence(label) -> str:
+    """A field's label inside a sentence: "Password" → "password", "API key" stays."""
+    label = str(label)
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]

@@ -195,8 +195,9 @@ class ObjectDetailView(ResourceView):
         return self.render("detail", context)
 
 
-def failure_message(error: GalteaError) -> str:
-    return f"Nothing was saved. {error.title}: {error.message} What you typed is still here."
+def failure_message(form, error: GalteaError) -> str:
+    message = form.redact(error.message)
+    return f"Nothing was saved. {error.title}: {message} What you typed is still here."
 
 
 class ObjectFormView(ResourceView):
@@ -284,7 +285,7 @@ class ObjectCreateView(ObjectFormView):
         form = self.make_form(products, request.POST)
         if lookup_error:
             form.is_valid()
-            form.add_error(None, failure_message(lookup_error))
+            form.add_error(None, failure_message(form, lookup_error))
             return self.render_form(form, status=lookup_error.status)
         if not form.is_valid():
             return self.render_form(form, status=400)
@@ -311,7 +312,7 @@ class ObjectCreateView(ObjectFormView):
             form.apply_rejection(error)
             return self.render_form(form, status=400)
         except GalteaError as error:
-            form.add_error(None, failure_message(error))
+            form.add_error(None, failure_message(form, error))
             return self.render_form(form, status=error.status)
         messages.success(request, f"Created {self.resource.selection_label(record)}.")
         return self.after_save(record)
@@ -343,7 +344,7 @@ class ObjectUpdateView(ObjectFormView):
         except GalteaError as error:
             form = self.make_form(products, request.POST)
             form.is_valid()
-            form.add_error(None, failure_message(error))
+            form.add_error(None, failure_message(form, error))
             return self.render_form(form, status=error.status)
         form = self.make_form(products, request.POST, record=current)
         if not form.is_valid():
@@ -368,7 +369,7 @@ class ObjectUpdateView(ObjectFormView):
             form.apply_rejection(error)
             return self.render_form(form, record=current, status=400)
         except GalteaError as error:
-            form.add_error(None, failure_message(error))
+            form.add_error(None, failure_message(form, error))
             return self.render_form(form, record=current, status=error.status)
         messages.success(request, f"Saved “{resource.label(updated)}”.")
         return self.after_save(updated)

@@ -224,7 +224,11 @@ def test_everyone_with_a_role_sees_the_activity_link(client, api, people, role):
     page = Page(client.get(LIST_URL))
 
     nav = page.doc.one("nav", class_="mainnav")
-    assert [a.text for a in nav.find_all("a")][:2] == ["Phone connections", "Activity"]
+    assert [a.text for a in nav.find_all("a")][:3] == [
+        "Phone connections",
+        "WebRTC connections",
+        "Activity",
+    ]
 
 
 def test_the_edit_form_of_an_editor_offers_no_delete(client, api, people, row):

@@ -45,11 +45,13 @@ class TestActivityList:
             "When",
             "Who",
             "Action",
+            "Kind",
             "Connection",
             "Product",
             "Changes",
         ]
         assert page.column("Connection")[0] == "Front desk"
+        assert set(page.column("Kind")) == {"Phone connection"}
         assert [(r["Who"], r["Action"]) for r in page.rows] == [
             ("eddie", "Edited"),
             ("mona", "Deleted"),
@@ -65,14 +67,14 @@ class TestActivityList:
         page = activity(viewer_client, action="update", connection="Support")
 
         (tr,) = page.table.find("tbody").find_all("tr")
-        lines = [div.text for div in tr.find_all("td")[5].find_all("div")]
+        lines = [div.text for div in tr.find_all("td")[6].find_all("div")]
         assert lines == ["Name: Support → Support line", "Voice: Sarah (default) → Jack (en-US)"]
 
     def test_a_deleted_connection_is_named_not_linked(self, viewer_client, history):
         page = activity(viewer_client, action="delete")
 
         (tr,) = page.table.find("tbody").find_all("tr")
-        cell = tr.find_all("td")[3]
+        cell = tr.find_all("td")[4]
         assert cell.find("a") is None
         assert cell.text == "Outage hotline phoneConnection_outage_hotline"
 
@@ -80,7 +82,7 @@ class TestActivityList:
         page = activity(viewer_client, action="create", connection="Billing")
 
         (tr,) = page.table.find("tbody").find_all("tr")
-        link = tr.find_all("td")[3].one("a")
+        link = tr.find_all("td")[4].one("a")
         assert link.attrs["href"] == detail_url("phoneConnection_billing_line")
 
     def test_with_no_changes_yet(self, viewer_client):

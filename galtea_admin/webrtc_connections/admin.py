@@ -1,0 +1,65 @@
+"""WebRTC connections in the admin: one registration of what their pages are made of."""
+
+from __future__ import annotations
+
+from galtea_admin.galtea.webrtc_connections import WEBRTC_CONNECTIONS
+from galtea_admin.lists.registry import EMPTY, ResourceAdmin, register
+from galtea_admin.webrtc_connections.filters import WebRtcConnectionFilter
+from galtea_admin.webrtc_connections.forms import WebRtcConnectionForm
+from galtea_admin.webrtc_connections.tables import (
+    WebRtcConnectionTable,
+    key_label,
+    speaker_label,
+)
+
+
+def describe_value(field: str, value) -> str:
+    if field == "agent_speaks_first":
+        return speaker_label(bool(value))
+    return EMPTY if value in (None, "") else str(value)
+
+
+@register
+class WebRtcConnectionAdmin(ResourceAdmin):
+    key = "webrtc_connections"
+    spec = WEBRTC_CONNECTIONS
+    title = "WebRTC connections"
+    description = "The Pipecat Cloud agents Galtea calls from a browser to test them."
+    url_prefix = "webrtc-connections"
+    filterset_class = WebRtcConnectionFilter
+    table_class = WebRtcConnectionTable
+    form_class = WebRtcConnectionForm
+    field_labels = {
+        "name": "Name",
+        "agent_name": "Agent name",
+        "agent_speaks_first": "Agent speaks first",
+        "api_key": "API key",
+    }
+    export_columns = (
+        "id",
+        "name",
+        "product_id",
+        "product_name",
+        "agent_name",
+        "has_api_key",
+        "agent_speaks_first",
+        "created_at",
+        "user_id",
+    )
+    delete_note = "Galtea will stop calling this agent for tests."
+    bulk_delete_note = "Galtea will stop calling these agents for tests."
+
+    def selection_label(self, record) -> str:
+        return f"“{record.name}” ({record.agent_name})"
+
+    def summary(self, record) -> list[tuple[str, object]]:
+        return [("Name", record.name), ("Agent", record.agent_name)]
+
+    def value_describer(self):
+        return describe_value
+
+    def detail_context(self, record) -> dict:
+        return {
+            "api_key": key_label(record.has_api_key),
+            "speaks_first": speaker_label(record.agent_speaks_first),
+        }

@@ -1,0 +1,42 @@
+"""The WebRTC-connection table."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from galtea_admin.galtea.webrtc_connections import SORTABLE_FIELDS
+from galtea_admin.lists.tables import ResourceTable, sorted_by
+
+
+def key_label(has_api_key: bool) -> str:
+    return "Key set" if has_api_key else "No key"
+
+
+def speaker_label(agent_speaks_first: bool) -> str:
+    return "Agent" if agent_speaks_first else "Caller"
+
+
+class WebRtcConnectionTable(ResourceTable):
+    name = tables.Column(attrs={"td": {"class": "cell-name"}}, **sorted_by("name", SORTABLE_FIELDS))
+    product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
+    agent = tables.Column(
+        accessor="agent_name", verbose_name="Agent", **sorted_by("agentName", SORTABLE_FIELDS)
+    )
+    api_key = tables.Column(
+        accessor="has_api_key", verbose_name="API key", orderable=False, empty_values=()
+    )
+    speaks_first = tables.Column(
+        accessor="agent_speaks_first", verbose_name="Speaks first", orderable=False
+    )
+    created = tables.Column(
+        accessor="created_at", verbose_name="Created", **sorted_by("createdAt", SORTABLE_FIELDS)
+    )
+
+    class Meta(ResourceTable.Meta):
+        empty_text = "No WebRTC connections match these filters."
+
+    def render_api_key(self, value):
+        return key_label(value)
+
+    def render_speaks_first(self, value):
+        return speaker_label(value)
