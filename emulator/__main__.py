@@ -11,6 +11,7 @@ from pathlib import Path
 from waitress.server import create_server
 
 from emulator.app import EmulatorApp
+from emulator.generation import ApiGeneration
 from emulator.request_log import RequestLog
 from emulator.schema import PHONE_CONNECTIONS, WEBRTC_CONNECTIONS
 from emulator.seed import seed_store
@@ -48,6 +49,16 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-key", required=True, help="The key every request must bear.")
     parser.add_argument("--latency-ms", type=non_negative_int, default=0)
     parser.add_argument("--request-log", type=Path, help="Append one JSON line per request.")
+    parser.add_argument(
+        "--api-generation",
+        choices=[generation.value for generation in ApiGeneration],
+        default=ApiGeneration.DOCUMENTED.value,
+        help=(
+            "Which API to play: 'documented' (the reference page: phone connections have "
+            "voice and languageCode, and GET /phoneConnections/voices exists) or 'current' "
+            "(without those three, as the API may be today). Default: %(default)s."
+        ),
+    )
     return parser
 
 
@@ -66,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             api_key=options.api_key,
             latency_ms=options.latency_ms,
             request_log=request_log,
+            api_generation=ApiGeneration(options.api_generation),
         )
         server = create_server(
             app,
@@ -80,7 +92,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{store.count(PHONE_CONNECTIONS)} phone connections, "
             f"{store.count(WEBRTC_CONNECTIONS)} WebRTC connections"
         )
-        print(f"Galtea API emulator listening on {address} ({counts})", flush=True)
+        generation = f"the {options.api_generation} API"
+        print(f"Galtea API emulator listening on {address} ({counts}), {generation}", flush=True)
         server.run()
 
 

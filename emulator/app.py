@@ -2,7 +2,8 @@
 
 Routing works on the raw request path, as Express does: `//phoneConnections` matches no
 route, and a path parameter is percent-decoded only after matching. Unknown routes get
-Express's HTML 404 page; the API's own errors are JSON `{"error", "message"}`.
+Express's HTML 404 page; the API's own errors are JSON `{"error", "message"}`. The routes
+depend on the generation of the API the emulator plays.
 """
 
 from __future__ import annotations
@@ -22,18 +23,20 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from emulator.errors import ApiError
+from emulator.generation import ApiGeneration
 from emulator.handlers import (
     Reply,
     Request,
     create_row,
     delete_row,
+    delete_rows,
     get_row,
+    list_lookup,
     list_rows,
-    list_voices,
     minimum_sdk_version,
     update_row,
 )
-from emulator.phone_connections import PHONE_CONNECTION
+from emulator.phone_connections import phone_connection_resource
 from emulator.products import PRODUCT
 from emulator.querystring import QueryParams
 from emulator.request_log import RequestLog
@@ -48,16 +51,22 @@ NOT_FOUND_PAGE = (
     "</head>\n<body>\n<pre>Cannot {method} {path}</pre>\n</body>\n</html>\n"
 )
 UNAUTHORIZED_MESSAGE = "Missing or invalid API key: send it as 'Authorization: Bearer <key>'."
-Answer = tuple[int, str, bytes]
+BATCH_SEGMENT = "batch"
+# (status, content type or None for an answer without a body, body)
+Answer = tuple[int, str | None, bytes]
 
 
 @dataclass(frozen=True)
 class Route:
-    """`pattern` is a path like `/phoneConnections/{id}`; `{id}` matches one segment."""
+    """`pattern` is a path like `/phoneConnections/{id}`; `{id}` matches one segment.
+
+    A route without a handler is no route: it answers the unknown-route page, and keeps its
+    path from reaching a later pattern.
+    """
 
     method: str
     pattern: str
-    handler: Callable[..., Reply]
+    handler: Callable[..., Reply] | None
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -65,33 +74,42 @@ class Route:
         return re.compile(re.escape(self.pattern).replace(r"\{id\}", "([^/]+)") + "/?")
 
 
-def read_routes(resource: Resource) -> tuple[Route, ...]:
-    """List and read one: `GET <path>` and `GET <path>/{id}`."""
+def resource_routes(resource: Resource) -> tuple[Route, ...]:
+    """Its fixed sub-paths first (lookups, batch delete), so they never read as an id; then
+    list and read one, and for a writable resource create, update and soft delete."""
+    path, item = resource.path, f"{resource.path}/{{id}}"
+    routes = [
+        *(
+            Route("GET", f"{path}/{lookup.segment}", partial(list_lookup, lookup))
+            for lookup in resource.lookups
+        ),
+        *(Route("GET", f"{path}/{segment}", None) for segment in resource.retired_lookups),
+    ]
+    if resource.batch_delete:
+        routes.append(Route("DELETE", f"{path}/{BATCH_SEGMENT}", partial(delete_rows, resource)))
+    routes += [
+        Route("GET", path, partial(list_rows, resource)),
+        Route("GET", item, partial(get_row, resource)),
+    ]
+    if resource.body:
+        routes += [
+            Route("POST", path, partial(create_row, resource)),
+            Route("PATCH", item, partial(update_row, resource)),
+            Route("DELETE", item, partial(delete_row, resource)),
+        ]
+    return tuple(routes)
+
+
+def api_routes(generation: ApiGeneration) -> tuple[Route, ...]:
     return (
-        Route("GET", resource.path, partial(list_rows, resource)),
-        Route("GET", f"{resource.path}/{{id}}", partial(get_row, resource)),
+        Route("GET", "/minimum-sdk-version", minimum_sdk_version),
+        *resource_routes(PRODUCT),
+        *resource_routes(phone_connection_resource(generation)),
+        *resource_routes(WEBRTC_CONNECTION),
     )
 
 
-def crud_routes(resource: Resource) -> tuple[Route, ...]:
-    """The read routes, create (`POST <path>`), update (`PATCH`) and soft delete (`DELETE`)."""
-    return (
-        *read_routes(resource),
-        Route("POST", resource.path, partial(create_row, resource)),
-        Route("PATCH", f"{resource.path}/{{id}}", partial(update_row, resource)),
-        Route("DELETE", f"{resource.path}/{{id}}", partial(delete_row, resource)),
-    )
-
-
-# Order matters: `/phoneConnections/voices` must be tried before `/phoneConnections/{id}`.
-ROUTES = (
-    Route("GET", "/minimum-sdk-version", minimum_sdk_version),
-    Route("GET", "/phoneConnections/voices", list_voices),
-    *read_routes(PRODUCT),
-    *crud_routes(PHONE_CONNECTION),
-    *crud_routes(WEBRTC_CONNECTION),
-)
-COMPILED_ROUTES = tuple((route, route.regex) for route in ROUTES)
+CompiledRoutes = tuple[tuple[Route, re.Pattern[str]], ...]
 
 
 class EmulatorApp:
@@ -104,8 +122,12 @@ class EmulatorApp:
         api_key: str,
         latency_ms: int = 0,
         request_log: RequestLog | None = None,
+        api_generation: ApiGeneration = ApiGeneration.DOCUMENTED,
     ) -> None:
         self._store = store
+        self._routes: CompiledRoutes = tuple(
+            (route, route.regex) for route in api_routes(api_generation)
+        )
         self._api_key = api_key.encode()
         self._latency_seconds = latency_ms / 1000
         self._request_log = request_log
@@ -119,14 +141,18 @@ class EmulatorApp:
             time.sleep(self._latency_seconds)
         if self._request_log:
             self._request_log.record(method, path, query, status)
-        headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+        headers = (
+            [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+            if content_type
+            else []
+        )
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [body]
 
     def _answer(self, environ: dict[str, Any], method: str, path: str, query: str) -> Answer:
         if not self._authorized(environ.get("HTTP_AUTHORIZATION", "")):
             return _json_error(ApiError(HTTPStatus.UNAUTHORIZED, UNAUTHORIZED_MESSAGE))
-        found = _find_route(method, path)
+        found = _find_route(self._routes, method, path)
         if found is None:
             return _not_found_page(method, path)
         handler, path_args = found
@@ -138,6 +164,9 @@ class EmulatorApp:
         except Exception as error:
             traceback.print_exc(file=sys.stderr)
             return _json_error(ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, str(error)))
+        if reply.status == HTTPStatus.NO_CONTENT:
+            # waitress adds `Connection: close` to a 204 (Express would not); clients reconnect.
+            return reply.status, None, b""
         return _json(reply.status, reply.payload)
 
     def _authorized(self, header: str) -> bool:
@@ -147,10 +176,14 @@ class EmulatorApp:
         return hmac.compare_digest(token.strip().encode("latin-1"), self._api_key)
 
 
-def _find_route(method: str, path: str) -> tuple[Callable[..., Reply], list[str]] | None:
-    for route, regex in COMPILED_ROUTES:
+def _find_route(
+    routes: CompiledRoutes, method: str, path: str
+) -> tuple[Callable[..., Reply], list[str]] | None:
+    for route, regex in routes:
         match = regex.fullmatch(path)
         if match and route.method == method:
+            if route.handler is None:
+                return None
             return route.handler, [unquote(_wsgi_text(group)) for group in match.groups()]
     return None
 

@@ -15,12 +15,11 @@ from typing import Any
 from emulator.errors import ApiError, bad_request, not_found
 from emulator.listing import parse_list_query
 from emulator.querystring import QueryParams
-from emulator.resource import Resource
+from emulator.resource import Lookup, Resource
 from emulator.schema import PRODUCTS
 from emulator.store import DuplicateNameError, Store
 from emulator.timestamps import now_ms
-from emulator.validation import parse_json_object, validate_changes, validate_new
-from emulator.voices import VOICES
+from emulator.validation import parse_batch_ids, parse_json_object, validate_changes, validate_new
 
 # The user behind the emulator's one API key: the creator of every row made through the API.
 API_USER_ID = "user_api"
@@ -37,8 +36,10 @@ class Request:
 
 @dataclass(frozen=True)
 class Reply:
+    """A status and its JSON payload; a 204 has no body, whatever the payload."""
+
     status: int
-    payload: Any
+    payload: Any = None
 
 
 def list_rows(resource: Resource, store: Store, request: Request) -> Reply:
@@ -63,6 +64,8 @@ def create_row(resource: Resource, store: Store, request: Request) -> Reply:
     if store.get(PRODUCTS, values["product_id"]) is None:
         raise bad_request(f"Product not found: {values['product_id']}")
     row = {
+        # Columns this generation of the API does not serve are stored as null.
+        **dict.fromkeys(resource.table.columns),
         **values,
         "id": f"{resource.id_prefix}_{secrets.token_hex(12)}",
         "user_id": API_USER_ID,
@@ -88,15 +91,24 @@ def update_row(resource: Resource, store: Store, request: Request, row_id: str) 
 
 
 def delete_row(resource: Resource, store: Store, request: Request, row_id: str) -> Reply:
-    """A soft delete, answered with the deleted object."""
-    deleted = store.delete(resource.table, row_id, now_ms())
-    if deleted is None:
+    """A soft delete, answered with no body."""
+    if not store.delete(resource.table, row_id, now_ms()):
         raise _missing(resource, row_id)
-    return Reply(HTTPStatus.OK, resource.payload(deleted))
+    return Reply(HTTPStatus.NO_CONTENT)
 
 
-def list_voices(store: Store, request: Request) -> Reply:
-    return Reply(HTTPStatus.OK, list(VOICES))
+def delete_rows(resource: Resource, store: Store, request: Request) -> Reply:
+    """The batch delete: every id soft-deleted at once, or none when any is missing."""
+    batch = resource.batch_delete
+    row_ids = parse_batch_ids(request.body, max_ids=batch.max_ids)
+    missing = store.delete_many(resource.table, row_ids, now_ms())
+    if missing:
+        raise not_found(f"{resource.plural} not found: {', '.join(missing)}")
+    return Reply(HTTPStatus.OK, {"message": batch.message})
+
+
+def list_lookup(lookup: Lookup, store: Store, request: Request) -> Reply:
+    return Reply(HTTPStatus.OK, {lookup.key: list(lookup.items)})
 
 
 def minimum_sdk_version(store: Store, request: Request) -> Reply:

@@ -13,11 +13,32 @@ from emulator.validation import BodySpec
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """A fixed list served at `GET <path>/<segment>` as `{key: [items]}`."""
+
+    segment: str
+    key: str
+    items: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class BatchDelete:
+    """`DELETE <path>/batch` with `{"ids": [...]}`: at most `max_ids` distinct ids, all of
+    them soft-deleted or, when any is missing, none; success answers `{"message": message}`."""
+
+    max_ids: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Resource:
     """A collection served at `path`: its table, list parameters and JSON shape.
 
     `singular` and `plural` name it in messages (`PhoneConnection not found: …`); new rows
-    get ids `<id_prefix>_<hex>`. A resource without a `body` is read-only.
+    get ids `<id_prefix>_<hex>`. A resource without a `body` is read-only. `lookups` and the
+    batch route are matched before `<path>/{id}`, as are `retired_lookups`: segments a
+    generation of the API no longer serves, which get the unknown-route page rather than
+    reading as an id.
     """
 
     path: str
@@ -28,3 +49,6 @@ class Resource:
     list_spec: ListSpec
     payload: Callable[[sqlite3.Row], dict[str, Any]]
     body: BodySpec | None = None
+    lookups: tuple[Lookup, ...] = ()
+    retired_lookups: tuple[str, ...] = ()
+    batch_delete: BatchDelete | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -128,19 +128,28 @@ class Store:
             updated = connection.execute(sql, {**values, "row_id": row_id}).rowcount
         return self.get(table, row_id) if updated else None
 
-    def delete(self, table: Table, row_id: str, deleted_at: int) -> sqlite3.Row | None:
-        """Soft-delete a live row and return it; None when there is no such row."""
+    def delete(self, table: Table, row_id: str, deleted_at: int) -> bool:
+        """Soft-delete a live row; False when there is no such row."""
+        return not self.delete_many(table, (row_id,), deleted_at)
+
+    def delete_many(self, table: Table, row_ids: Sequence[str], deleted_at: int) -> list[str]:
+        """Soft-delete the live rows of `row_ids` all in one transaction, or none of them.
+
+        Returns the ids with no live row, in the order given: when there are any, nothing
+        was deleted.
+        """
+        placeholders = ", ".join("?" * len(row_ids))
+        live = f"id IN ({placeholders}) AND deleted_at IS NULL"
         with self._write(table) as connection:
-            deleted = connection.execute(
-                f"UPDATE {table.name} SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",  # noqa: S608
-                (deleted_at, row_id),
-            ).rowcount
-            if not deleted:
-                return None
-            return connection.execute(
-                f"SELECT * FROM {table.name} WHERE id = ?",  # noqa: S608
-                (row_id,),
-            ).fetchone()
+            rows = connection.execute(f"SELECT id FROM {table.name} WHERE {live}", row_ids)  # noqa: S608
+            found = {row[0] for row in rows}
+            missing = [row_id for row_id in row_ids if row_id not in found]
+            if not missing:
+                connection.execute(
+                    f"UPDATE {table.name} SET deleted_at = ? WHERE {live}",  # noqa: S608
+                    (deleted_at, *row_ids),
+                )
+        return missing
 
     # --- Connections ------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Checks on JSON bodies for create (POST) and partial update (PATCH) of a writable resource.
+"""Checks on JSON bodies for create (POST), partial update (PATCH) and batch delete.
 
 A resource describes its body with a `BodySpec`; each field's check raises a 400 `ApiError`
 whose message names the field, and a valid body becomes a dict of store columns.
@@ -15,6 +15,7 @@ from emulator.errors import bad_request
 
 MAX_NAME_LENGTH = 255
 IMMUTABLE_FIELD = "productId"
+BATCH_IDS_FIELD = "ids"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,23 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     if not isinstance(parsed, dict):
         raise bad_request("The request body must be a JSON object.")
     return parsed
+
+
+def parse_batch_ids(body: bytes, *, max_ids: int) -> tuple[str, ...]:
+    """The distinct ids of a batch body `{"ids": [...]}`, in the order first given."""
+    parsed = parse_json_object(body)
+    _reject_unknown(parsed, (BATCH_IDS_FIELD,))
+    row_ids = parsed.get(BATCH_IDS_FIELD)
+    if row_ids is None:
+        raise bad_request('ids is required: send {"ids": [...]}, a non-empty list of ids.')
+    if not isinstance(row_ids, list) or not row_ids:
+        raise bad_request("ids must be a non-empty list of ids.")
+    if not all(isinstance(row_id, str) and row_id.strip() for row_id in row_ids):
+        raise bad_request("ids must hold non-empty strings only.")
+    distinct = tuple(dict.fromkeys(row_ids))
+    if len(distinct) > max_ids:
+        raise bad_request(f"At most {max_ids} ids per batch, not {len(distinct)}.")
+    return distinct
 
 
 def validate_new(spec: BodySpec, body: dict[str, Any]) -> dict[str, Any]:

@@ -11,8 +11,10 @@ from galtea_admin.galtea.errors import (
     GalteaUnauthorized,
 )
 
-# Errors that trying again will not cure: the admin's key or its rights must change.
-CONFIGURATION_ERRORS = (GalteaUnauthorized, GalteaForbidden)
+# Errors that trying again will not cure: the admin's key must change (a configuration
+# problem), or what the key may do in Galtea (a permission, not a broken configuration).
+CONFIGURATION_ERRORS = (GalteaUnauthorized,)
+PERMISSION_ERRORS = (GalteaForbidden,)
 
 
 class GalteaErrorMiddleware:
@@ -27,11 +29,13 @@ class GalteaErrorMiddleware:
             return None
         is_not_found = isinstance(exception, GalteaNotFound)
         is_configuration = isinstance(exception, CONFIGURATION_ERRORS)
+        is_not_allowed = isinstance(exception, PERMISSION_ERRORS)
         context = {
             "title": exception.title,
             "message": exception.message,
             "is_not_found": is_not_found,
             "is_configuration": is_configuration,
-            "can_retry": not (is_not_found or is_configuration),
+            "is_not_allowed": is_not_allowed,
+            "can_retry": not (is_not_found or is_configuration or is_not_allowed),
         }
         return render(request, "galtea_error.html", context, status=exception.status)

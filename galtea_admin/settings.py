@@ -72,6 +72,10 @@ GALTEA_API_URL = env_str("GALTEA_API_URL", contract.DEFAULT_API_URL)
 GALTEA_CONNECT_TIMEOUT = env_number("GALTEA_CONNECT_TIMEOUT", 5.0)
 GALTEA_READ_TIMEOUT = env_number("GALTEA_READ_TIMEOUT", 30.0)
 GALTEA_CONNECT_RETRIES = env_number("GALTEA_CONNECT_RETRIES", 2, int)
+# The most a page view waits for all its Galtea calls together, retries included.
+GALTEA_PAGE_DEADLINE = env_number("GALTEA_PAGE_DEADLINE", 15.0)
+# Exports have no page deadline: each chunk of rows waits up to this for its answer.
+GALTEA_EXPORT_READ_TIMEOUT = env_number("GALTEA_EXPORT_READ_TIMEOUT", 30.0)
 # How long product names and the voice list are cached (seconds).
 GALTEA_LOOKUP_CACHE_SECONDS = env_number("GALTEA_LOOKUP_CACHE_SECONDS", 300, int)
 
@@ -103,10 +107,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "galtea_admin.security.PrivatePagesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "galtea_admin.method_not_allowed.MethodNotAllowedPageMiddleware",
     "galtea_admin.galtea_errors.GalteaErrorMiddleware",
+    "galtea_admin.galtea_deadline.GalteaDeadlineMiddleware",
 ]
 
 ROOT_URLCONF = "galtea_admin.urls"
@@ -192,9 +199,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redaction": {"()": "galtea_admin.log_redaction.RedactionFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redaction"],
+        }
+    },
     "loggers": {
         "galtea_admin": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+        # Django's own default logs errors (django.request's 500s) to the console only when
+        # debugging: here they always are, with their traceback, redacted.
+        "django": {"handlers": ["console"], "level": "INFO"},
     },
 }
 

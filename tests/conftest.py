@@ -145,6 +145,7 @@ def gateway(settings, api):
     settings.GALTEA_API_URL = proxy.url
     settings.GALTEA_API_KEY = api.api_key
     settings.GALTEA_READ_TIMEOUT = 1.0
+    settings.GALTEA_EXPORT_READ_TIMEOUT = 1.0
     yield proxy
     proxy.stop()
 

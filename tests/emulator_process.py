@@ -34,6 +34,7 @@ class RunningEmulator:
     request_log_path: Path
     process: subprocess.Popen
     args: list[str] = field(default_factory=list)
+    api_generation: str = "documented"
 
     @property
     def auth(self) -> dict[str, str]:
@@ -71,8 +72,13 @@ def emulator_command(
     api_key: str,
     request_log_path: Path,
     latency_ms: int = 0,
+    api_generation: str = "documented",
 ) -> list[str]:
-    """The command line of `python -m emulator` on loopback, logging every request."""
+    """The command line of `python -m emulator` on loopback, logging every request.
+
+    `api_generation` is "documented" (voice, languageCode and the voices route) or
+    "current" (without them).
+    """
     args = [
         sys.executable,
         "-m",
@@ -89,6 +95,8 @@ def emulator_command(
         api_key,
         "--request-log",
         str(request_log_path),
+        "--api-generation",
+        api_generation,
     ]
     if latency_ms:
         args += ["--latency-ms", str(latency_ms)]
@@ -107,6 +115,7 @@ def start_emulator(
     seed: int = 0,
     api_key: str = TEST_API_KEY,
     latency_ms: int = 0,
+    api_generation: str = "documented",
     port: int | None = None,
     data_path: Path | None = None,
     name: str | None = None,
@@ -131,6 +140,7 @@ def start_emulator(
         api_key=api_key,
         request_log_path=request_log_path,
         latency_ms=latency_ms,
+        api_generation=api_generation,
     )
     process = start(args, log_path)
     emulator = RunningEmulator(
@@ -141,6 +151,7 @@ def start_emulator(
         request_log_path=request_log_path,
         process=process,
         args=args,
+        api_generation=api_generation,
     )
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:

@@ -57,7 +57,7 @@ COLUMN_LABELS = {
     "voice": "Voice",
     "language": "Language",
     "speaks_first": "Speaks first",
-    "created": "Created",
+    "created": "Created (UTC)",
 }
 CONFIGURABLE_COLUMNS = list(COLUMN_LABELS)
 

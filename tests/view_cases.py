@@ -44,6 +44,8 @@ class ResourceCase:
     """What every case needs: the resource, its URLs and its entities."""
 
     resource_key: str
+    # Record attributes the API under test does not have (an older or newer generation).
+    absent_fields: tuple[str, ...] = ()
 
     @pytest.fixture
     def entity(self, make_entity) -> dict:
@@ -238,6 +240,19 @@ class ViewTestCases:
             )
             assert editor_client.get(self.url("bulk_delete")).status_code == 405
 
+        def test_opening_it_shows_a_page_that_says_why_and_leads_back_to_the_list(
+            self, manager_client, gateway
+        ):
+            response = manager_client.get(self.url("bulk_delete"))
+
+            assert response.status_code == 405
+            assert response["Allow"] == "POST"
+            doc = page_of(response)
+            assert doc.one("h1").text == "This address is not a page to open"
+            back = doc.one("a", class_="button-primary")
+            assert back.attrs["href"] == self.url("list")
+            assert back.text == f"Back to {self.resource.title.lower()}"
+
     class ExportView(ResourceCase):
         def test_csv_has_every_export_column_and_the_filtered_rows(
             self, viewer_client, gateway, entity
@@ -247,7 +262,8 @@ class ViewTestCases:
             assert response["Content-Disposition"].startswith("attachment;")
             text = b"".join(response.streaming_content).decode()
             header, *rows = list(csv.reader(io.StringIO(text)))
-            assert header == list(self.resource.export_columns)
+            expected = [c for c in self.resource.export_columns if c not in self.absent_fields]
+            assert header == expected
             assert [row[header.index("id")] for row in rows] == [entity["id"]]
 
         def test_json_says_it_is_complete(self, viewer_client, gateway, entity):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from galtea_admin.audit.models import Action, ChangeRecord
 from galtea_admin.lists.date_range import check_date_range
@@ -23,10 +24,17 @@ class ActivityFilterForm(FilterForm):
         return data
 
 
+def people_who_changed_something():
+    """The accounts that appear in the activity log: the people one may filter it by (not
+    every account, which every Viewer would otherwise see listed)."""
+    changed = ChangeRecord.objects.filter(user=OuterRef("pk"))
+    return get_user_model().objects.filter(Exists(changed)).order_by("username")
+
+
 class ChangeRecordFilter(django_filters.FilterSet):
     user = django_filters.ModelChoiceFilter(
         label="User",
-        queryset=get_user_model().objects.order_by("username"),
+        queryset=people_who_changed_something(),
         to_field_name="username",
         field_name="user",
         empty_label="Anyone",

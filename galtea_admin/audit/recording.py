@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
+from django.db import DatabaseError, transaction
+
 from galtea_admin.audit.models import Action, ChangeRecord
+from galtea_admin.galtea.resources import resource_absent_fields
+
+logger = logging.getLogger(__name__)
+
+
+def recorded_values(resource, record) -> dict[str, object]:
+    """The values a change record keeps: the updatable ones the API has."""
+    return resource.spec.updatable_values(record, resource_absent_fields(resource.spec))
 
 
 def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, list]:
@@ -16,25 +27,49 @@ def diff(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str,
     }
 
 
+def fit(field: str, value: str) -> str:
+    """`value` cut to what the record's `field` holds, its end marked with "…"."""
+    limit = ChangeRecord._meta.get_field(field).max_length
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def record_change(
     user, action: Action, *, resource, record, changes: Mapping[str, list], product_name=""
-) -> ChangeRecord:
-    return ChangeRecord.objects.create(
-        user=user,
-        username=user.get_username(),
-        action=action,
-        object_type=resource.key,
-        object_id=record.id,
-        object_label=resource.label(record),
-        product_id=record.product_id,
-        product_name=product_name,
-        changes=dict(changes),
-    )
+) -> ChangeRecord | None:
+    """The record of a change Galtea has made. If the database cannot store it, the failure
+    is logged and None returned: the change is done, and the person is told it is."""
+    values = {
+        "username": fit("username", user.get_username()),
+        "object_id": fit("object_id", record.id),
+        "object_label": fit("object_label", resource.label(record)),
+        "product_id": fit("product_id", record.product_id),
+        "product_name": fit("product_name", product_name),
+    }
+    try:
+        with transaction.atomic():
+            return ChangeRecord.objects.create(
+                user=user,
+                action=action,
+                object_type=resource.key,
+                changes=dict(changes),
+                **values,
+            )
+    except DatabaseError:
+        logger.exception(
+            "The activity log could not record a change Galtea made: %s %s %s by %s",
+            action,
+            resource.key,
+            record.id,
+            values["username"],
+        )
+        return None
 
 
-def record_create(user, *, resource, record, product_name: str = "", secrets=None) -> ChangeRecord:
+def record_create(
+    user, *, resource, record, product_name: str = "", secrets=None
+) -> ChangeRecord | None:
     """`secrets`: write-only field → what happened to it ("set"), recorded without a value."""
-    values = resource.spec.updatable_values(record)
+    values = recorded_values(resource, record)
     changes = {name: [None, value] for name, value in values.items()}
     changes.update({name: [None, event] for name, event in (secrets or {}).items()})
     return record_change(
@@ -49,9 +84,9 @@ def record_create(user, *, resource, record, product_name: str = "", secrets=Non
 
 def record_update(
     user, *, resource, before, after, product_name: str = "", secrets=None
-) -> ChangeRecord:
+) -> ChangeRecord | None:
     """`secrets`: write-only field → "replaced" or "removed", recorded without a value."""
-    changes = diff(resource.spec.updatable_values(before), resource.spec.updatable_values(after))
+    changes = diff(recorded_values(resource, before), recorded_values(resource, after))
     changes.update({name: [None, event] for name, event in (secrets or {}).items()})
     return record_change(
         user,
@@ -63,8 +98,8 @@ def record_update(
     )
 
 
-def record_delete(user, *, resource, record, product_name: str = "") -> ChangeRecord:
-    values = resource.spec.updatable_values(record)
+def record_delete(user, *, resource, record, product_name: str = "") -> ChangeRecord | None:
+    values = recorded_values(resource, record)
     changes = {name: [value, None] for name, value in values.items()}
     return record_change(
         user,

@@ -8,14 +8,14 @@ from django.utils.html import format_html, format_html_join
 
 from galtea_admin.audit.describing import Describers
 from galtea_admin.lists.navigation import EntityUrls
-from galtea_admin.lists.registry import site
+from galtea_admin.lists.registry import lazy_label_with_time_zone, site
 from galtea_admin.lists.tables import ListTable, moment_cell
 
 
 class ChangeRecordTable(ListTable):
     link_column = "object_label"
 
-    created_at = tables.Column(verbose_name="When")
+    created_at = tables.Column(verbose_name=lazy_label_with_time_zone("When"))
     username = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")
     object_type = tables.Column(verbose_name="Kind")

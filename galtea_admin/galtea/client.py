@@ -3,16 +3,24 @@
 One keep-alive `requests.Session` per thread, `Authorization: Bearer`, connect and read
 timeouts from settings, and every failure mapped to a `GalteaError`. Only GETs are retried,
 and only when the connection itself failed; a write is never sent twice.
+
+A page view's calls share one deadline (`page_deadline`, set per request by a middleware):
+each call waits at most the time left, and a GET is retried only while time is left.
+`call_budget(read_timeout=…)` lifts the deadline for calls that are not a page's (an
+export's chunks) and gives each its own read timeout.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 import requests
@@ -24,6 +32,7 @@ from galtea_admin.galtea.errors import (
     GalteaBadAnswer,
     GalteaError,
     GalteaForbidden,
+    GalteaNoSuchRoute,
     GalteaNotFound,
     GalteaRateLimited,
     GalteaRejected,
@@ -40,6 +49,48 @@ REJECTION_STATUSES = frozenset({400, 409, 422})
 
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CallBudget:
+    """How long the calls made in a context may take: `ends_at` (time.monotonic) is a total
+    deadline, None for none; `read_timeout`, when set, replaces the client's own."""
+
+    ends_at: float | None = None
+    read_timeout: float | None = None
+
+    def time_left(self) -> float | None:
+        return None if self.ends_at is None else self.ends_at - time.monotonic()
+
+
+_budget: contextvars.ContextVar[CallBudget | None] = contextvars.ContextVar(
+    "galtea_call_budget", default=None
+)
+
+
+@contextlib.contextmanager
+def call_budget(budget: CallBudget | None) -> Iterator[None]:
+    token = _budget.set(budget)
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def page_deadline(seconds: float):
+    """Every call made inside shares one deadline, `seconds` from now, retries included."""
+    return call_budget(CallBudget(ends_at=time.monotonic() + seconds))
+
+
+def without_deadline(*, read_timeout: float | None = None):
+    """No total deadline inside (an export); each call waits up to `read_timeout`."""
+    return call_budget(CallBudget(read_timeout=read_timeout))
+
+
+def deadline_spent() -> GalteaTimeout:
+    return GalteaTimeout(
+        "Galtea did not answer within the time this page allows.", may_have_arrived=False
+    )
 
 
 class GalteaClient:
@@ -97,9 +148,9 @@ class GalteaClient:
     def patch(self, path: str, json: object, *, decode=None):
         return self.request("PATCH", path, json=json, decode=decode)
 
-    def delete(self, path: str) -> None:
+    def delete(self, path: str, json: object = None) -> None:
         """Delete; the answer's body (if any) is not needed."""
-        self.request("DELETE", path, expected=contract.DELETED_STATUSES, read_body=False)
+        self.request("DELETE", path, json=json, expected=contract.DELETED_STATUSES, read_body=False)
 
     def request(
         self,
@@ -126,6 +177,22 @@ class GalteaClient:
             self._log_failure(method, path, error)
             raise
 
+    def _timeout(self) -> tuple[float, float]:
+        """(connect, read) timeouts of the next attempt: the client's, within the context's
+        budget. A spent deadline raises GalteaTimeout before anything is sent."""
+        connect, read = self.timeout
+        budget = _budget.get()
+        if budget is None:
+            return connect, read
+        if budget.read_timeout is not None:
+            read = budget.read_timeout
+        left = budget.time_left()
+        if left is None:
+            return connect, read
+        if left <= 0:
+            raise deadline_spent()
+        return min(connect, left), min(read, left)
+
     def _send(self, method: str, url: str, json: object) -> requests.Response:
         attempts = 1 + (self.connect_retries if method == "GET" else 0)
         for attempt in range(1, attempts + 1):
@@ -135,7 +202,7 @@ class GalteaClient:
                     url,
                     json=json,
                     headers={"Authorization": f"Bearer {self._api_key}"},
-                    timeout=self.timeout,
+                    timeout=self._timeout() if attempt == 1 else self._retry_timeout(),
                     allow_redirects=False,
                 )
             except requests.ConnectTimeout:
@@ -161,6 +228,15 @@ class GalteaClient:
             time.sleep(0.1 * attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _retry_timeout(self) -> tuple[float, float]:
+        """A retry's timeouts; when the deadline is spent, the failure is a timeout."""
+        try:
+            return self._timeout()
+        except GalteaTimeout:
+            raise GalteaTimeout(
+                "Galtea could not be reached within the time this page allows."
+            ) from None
+
     def _read(self, response: requests.Response, expected: frozenset[int], *, read_body: bool):
         status = response.status_code
         if status in expected:
@@ -180,7 +256,7 @@ class GalteaClient:
             raise GalteaForbidden(message or "Galtea does not allow this.", upstream_status=403)
         if status == 404:
             if message is None:
-                raise GalteaBadAnswer(
+                raise GalteaNoSuchRoute(
                     "Galtea has no such address: check GALTEA_API_URL.", upstream_status=404
                 )
             raise GalteaNotFound(message, upstream_status=404)

@@ -17,6 +17,11 @@ DEFAULT_API_URL = "https://api.galtea.ai"
 CREATED_STATUSES = frozenset({200, 201})
 DELETED_STATUSES = frozenset({200, 204})  # unknown upstream: accept both
 
+# Batch delete: `DELETE <resource path>/batch` with {"ids": [...]}; its limit is unknown.
+BATCH_DELETE_SUFFIX = "/batch"
+BATCH_DELETE_IDS_KEY = "ids"
+MAX_IDS_PER_BATCH_DELETE = 100
+
 # The admin never asks for more rows than this in one request (the API's maximum is unknown).
 MAX_LIMIT = 1000
 # Requests for the next pages an export keeps on their way while it sends one (the API's
@@ -34,10 +39,21 @@ SORT_TIE_BREAKER = ("createdAt", "desc")
 DEFAULT_PHONE_CONNECTION_SORT = (("createdAt", "desc"),)
 SORT_DIRECTIONS = frozenset({"asc", "desc"})
 
+# A 400 whose message contains this word rejects the list's sort (the fields the API sorts
+# by are unknown): the list offers its default order instead.
+SORT_REJECTION_MARKER = "sort"
+
 # A duplicate name within a product is rejected with a 400 whose message contains this.
 DUPLICATE_NAME_MARKER = "with the same"
 
-# Used when GET /phoneConnections/voices fails: the four documented voices.
+# The voices route. Its answer is {"voices": [...]}; a bare array is read too. When it is no
+# route at all (Express's HTML 404), the API has no voices: phone connections then have no
+# voice or language (see PHONE_CONNECTION_VOICE_FIELDS).
+VOICES_PATH = "/phoneConnections/voices"
+VOICES_ENVELOPE_KEY = "voices"
+# The phone-connection attributes that exist only where the API has voices.
+PHONE_CONNECTION_VOICE_FIELDS = frozenset({"voice", "language_code"})
+# Used when GET /phoneConnections/voices fails otherwise: the four documented voices.
 DOCUMENTED_VOICES = (
     {"id": "sarah", "name": "Sarah", "languageCode": "en-GB", "gender": "female"},
     {"id": "theo", "name": "Theo", "languageCode": "en-GB", "gender": "male"},
@@ -110,6 +126,27 @@ def path_segment(entity_id: str) -> str:
 
 # A list with unknown ids answers 404 "PhoneConnections not found: <id>, <id>".
 NOT_FOUND_IDS_PATTERN = re.compile(r"not found:\s*(?P<ids>.+)$", re.IGNORECASE)
+
+
+def named_ids(message: str, asked: Iterable[str]) -> list[str]:
+    """The asked ids a strict 404 names (none when its message names none of them)."""
+    match = NOT_FOUND_IDS_PATTERN.search(message or "")
+    if not match:
+        return []
+    named = {part.strip() for part in re.split(r"[,\s]+", match.group("ids")) if part.strip()}
+    return [i for i in asked if i in named]
+
+
+def is_sort_rejection(message: str) -> bool:
+    """Whether a 400's message is about the list's sort."""
+    return SORT_REJECTION_MARKER in (message or "").lower()
+
+
+def unwrap_voices(data: object) -> object:
+    """The voice list of GET /phoneConnections/voices: enveloped or a bare array."""
+    if isinstance(data, dict) and VOICES_ENVELOPE_KEY in data:
+        return data[VOICES_ENVELOPE_KEY]
+    return data
 
 
 def missing_ids(message: str, asked: Iterable[str]) -> list[str]:

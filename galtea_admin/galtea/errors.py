@@ -50,10 +50,15 @@ class GalteaUnauthorized(GalteaError):
 
 
 class GalteaForbidden(GalteaError):
-    """The API key is valid but may not do this."""
+    """The API key is valid but its grant does not cover this (403): a permission of the
+    key, not a broken configuration. `action` names what was refused, when known."""
 
-    status = 502
-    title = "Galtea does not allow this API key to do that"
+    status = 403
+    action = "do this"
+
+    @property
+    def title(self) -> str:
+        return f"Galtea does not allow this API key to {self.action}"
 
 
 class GalteaRateLimited(GalteaError):
@@ -74,6 +79,11 @@ class GalteaBadAnswer(GalteaError):
     """The API answered with something that is not what the contract promises."""
 
     status = 502
+
+
+class GalteaNoSuchRoute(GalteaBadAnswer):
+    """The API has no such address (Express's HTML 404): a wrong GALTEA_API_URL, or a route
+    this generation of the API does not have."""
 
 
 class GalteaNotFound(GalteaError):

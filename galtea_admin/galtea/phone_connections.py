@@ -19,6 +19,7 @@ from galtea_admin.galtea.resources import (
     resource_list,
     resource_update,
 )
+from galtea_admin.galtea.voices import api_has_voices
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ PHONE_CONNECTIONS = ResourceSpec(
         "agent_speaks_first": "agentSpeaksFirst",
     },
     default_order=contract.DEFAULT_PHONE_CONNECTION_SORT,
+    optional_fields=contract.PHONE_CONNECTION_VOICE_FIELDS,
+    has_optional_fields=api_has_voices,
+    batch_delete=True,
 )
 
 

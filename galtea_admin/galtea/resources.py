@@ -9,17 +9,18 @@ creates, changes and deletes any resource.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from galtea_admin.galtea import contract
-from galtea_admin.galtea.client import GalteaClient, get_client
+from galtea_admin.galtea.client import GalteaClient, get_client, without_deadline
 from galtea_admin.galtea.decoding import decode, decode_list
-from galtea_admin.galtea.errors import GalteaIdsNotFound, GalteaNotFound
+from galtea_admin.galtea.errors import GalteaForbidden, GalteaIdsNotFound, GalteaNotFound
 
 # The list filter every Galtea list has, and that the API treats strictly (see contract).
 IDS = "ids"
@@ -42,6 +43,17 @@ class ResourceSpec:
     # Values the API takes but never returns (a secret): form field → API name. They may be
     # sent on create and update; they are never read, shown, logged or recorded.
     write_only: Mapping[str, str] = field(default_factory=dict)
+    # Record attributes only some generations of the API have, and how to ask an API
+    # whether it has them (a cached lookup: client → bool). Where it has not, they are never
+    # sent, and no page shows them.
+    optional_fields: frozenset[str] = frozenset()
+    has_optional_fields: Callable[..., bool] | None = None
+    # Whether the API deletes several at once (`DELETE <path>/batch`); else one by one.
+    batch_delete: bool = False
+
+    @property
+    def batch_delete_path(self) -> str:
+        return self.path + contract.BATCH_DELETE_SUFFIX
 
     def query(self, **conditions) -> RemoteQuery:
         return RemoteQuery(self).filter(**conditions)
@@ -52,9 +64,9 @@ class ResourceSpec:
     def read_list(self, data: Any) -> list:
         return decode_list(self.record, self.fields, data, self.name)
 
-    def updatable_values(self, record) -> dict[str, object]:
-        """The record's value of every field an update may change."""
-        return {name: getattr(record, name) for name in self.updatable}
+    def updatable_values(self, record, absent: frozenset[str] = frozenset()) -> dict[str, object]:
+        """The record's value of every field an update may change (but the `absent` ones)."""
+        return {name: getattr(record, name) for name in self.updatable if name not in absent}
 
     def entity_path(self, entity_id: str) -> str:
         """The API path of one entity. Ids of dots only would be resolved away by URL
@@ -118,6 +130,27 @@ class RemoteQuery:
         return params
 
 
+def resource_absent_fields(
+    spec: ResourceSpec, *, client: GalteaClient | None = None
+) -> frozenset[str]:
+    """The spec's optional fields that the API at hand does not have (usually none)."""
+    if not spec.optional_fields or spec.has_optional_fields is None:
+        return frozenset()
+    if spec.has_optional_fields(client=client or get_client()):
+        return frozenset()
+    return spec.optional_fields
+
+
+@contextlib.contextmanager
+def refused_as(spec: ResourceSpec, verb: str) -> Iterator[None]:
+    """A 403 inside names what the key may not do, e.g. "delete phone connections"."""
+    try:
+        yield
+    except GalteaForbidden as error:
+        error.action = f"{verb} {spec.name}s"
+        raise
+
+
 def resource_list(
     spec: ResourceSpec,
     *,
@@ -134,7 +167,8 @@ def resource_list(
     client = client or get_client()
     params = {**query.params(), "offset": offset, "limit": limit}
     try:
-        return client.get(spec.path, params, decode=spec.read_list)
+        with refused_as(spec, "list"):
+            return client.get(spec.path, params, decode=spec.read_list)
     except GalteaNotFound as error:
         asked = query.condition(IDS, ())
         if asked:
@@ -148,6 +182,7 @@ def resource_iterate(
     *,
     query: RemoteQuery,
     chunk_size: int = contract.MAX_LIMIT,
+    read_timeout: float | None = None,
     client: GalteaClient | None = None,
 ) -> Iterator:
     """Every entity matching `query`, fetched `chunk_size` at a time (lazily).
@@ -156,12 +191,16 @@ def resource_iterate(
     their way on other threads, so the API's latency is not paid once per chunk. At most
     that many chunks and the one in use are held at once. Where the rows end is known only
     from a short chunk, so the requests already sent past it come back empty.
+
+    No page deadline applies (an export takes as long as its rows do); `read_timeout`, when
+    given, is each chunk's.
     """
     client = client or get_client()
     ahead = contract.EXPORT_REQUESTS_AHEAD
 
     def fetch(offset: int) -> list:
-        return resource_list(spec, query=query, offset=offset, limit=chunk_size, client=client)
+        with without_deadline(read_timeout=read_timeout):
+            return resource_list(spec, query=query, offset=offset, limit=chunk_size, client=client)
 
     chunk = fetch(0)  # the first in this thread: an early failure raises here
     pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="galtea-prefetch")
@@ -183,20 +222,29 @@ def resource_iterate(
 
 def resource_get(spec: ResourceSpec, *, entity_id: str, client: GalteaClient | None = None):
     client = client or get_client()
-    return client.get(spec.entity_path(entity_id), decode=spec.read)
+    with refused_as(spec, "read"):
+        return client.get(spec.entity_path(entity_id), decode=spec.read)
 
 
 def resource_create(
     spec: ResourceSpec, *, values: Mapping[str, object], client: GalteaClient | None = None
 ):
-    """Create an entity (never retried). Values left unset (None or "") are not sent."""
+    """Create an entity (never retried). Values left unset (None or "") are not sent, nor
+    fields the API does not have."""
     names = {**spec.creatable, **spec.write_only}
     unknown = set(values) - set(names)
     if unknown:
         raise ValueError(f"a {spec.name} is not created with {', '.join(sorted(unknown))}")
-    body = {names[name]: value for name, value in values.items() if value not in (None, "")}
     client = client or get_client()
-    return client.post(spec.path, body, decode=spec.read)
+    sends_optional = any(values.get(name) not in (None, "") for name in spec.optional_fields)
+    absent = resource_absent_fields(spec, client=client) if sends_optional else ()
+    body = {
+        names[name]: value
+        for name, value in values.items()
+        if value not in (None, "") and name not in absent
+    }
+    with refused_as(spec, "create"):
+        return client.post(spec.path, body, decode=spec.read)
 
 
 def resource_update(
@@ -206,14 +254,19 @@ def resource_update(
     changes: Mapping[str, object],
     client: GalteaClient | None = None,
 ):
-    """Change only the given fields (record attribute names; None clears a field)."""
+    """Change only the given fields (record attribute names; None clears a field); fields
+    the API does not have are not sent."""
     names = {**spec.updatable, **spec.write_only}
     unknown = set(changes) - set(names)
     if unknown:
         raise ValueError(f"these fields cannot be updated: {', '.join(sorted(unknown))}")
-    body = {names[name]: value for name, value in changes.items()}
     client = client or get_client()
-    return client.patch(spec.entity_path(entity_id), body, decode=spec.read)
+    absent = (
+        resource_absent_fields(spec, client=client) if set(changes) & spec.optional_fields else ()
+    )
+    body = {names[name]: value for name, value in changes.items() if name not in absent}
+    with refused_as(spec, "change"):
+        return client.patch(spec.entity_path(entity_id), body, decode=spec.read)
 
 
 def resource_delete(
@@ -221,4 +274,28 @@ def resource_delete(
 ) -> None:
     """Delete (softly, upstream) one entity. Never retried."""
     client = client or get_client()
-    client.delete(spec.entity_path(entity_id))
+    with refused_as(spec, "delete"):
+        client.delete(spec.entity_path(entity_id))
+
+
+def resource_delete_batch(
+    spec: ResourceSpec, *, entity_ids: list[str], client: GalteaClient | None = None
+) -> None:
+    """Delete (softly) up to `contract.MAX_IDS_PER_BATCH_DELETE` entities in one call (never
+    retried). The API is assumed strict: when some ids do not exist it deletes nothing and
+    raises GalteaIdsNotFound naming them (none named: it could not tell which). An API
+    without the route raises GalteaNoSuchRoute."""
+    if not spec.batch_delete:
+        raise ValueError(f"the API does not delete {spec.name}s in batches")
+    if not 0 < len(entity_ids) <= contract.MAX_IDS_PER_BATCH_DELETE:
+        raise ValueError(f"1..{contract.MAX_IDS_PER_BATCH_DELETE} ids per batch delete")
+    client = client or get_client()
+    try:
+        with refused_as(spec, "delete"):
+            client.delete(
+                spec.batch_delete_path, json={contract.BATCH_DELETE_IDS_KEY: list(entity_ids)}
+            )
+    except GalteaNotFound as error:
+        raise GalteaIdsNotFound(
+            error.message, contract.named_ids(error.message, entity_ids)
+        ) from None

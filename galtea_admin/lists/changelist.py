@@ -11,7 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django_tables2 import LazyPaginator
 
-from galtea_admin.galtea.errors import GalteaIdsNotFound
+from galtea_admin.galtea import contract
+from galtea_admin.galtea.errors import GalteaIdsNotFound, GalteaRejected
 from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.params import (
     IDS_VAR,
@@ -101,11 +102,15 @@ def filters_valid(filterset) -> bool:
 
 
 def without_empty_params(request) -> str | None:
-    """The same URL without empty parameters, or None when it has none (clean URLs)."""
+    """The same URL without empty parameters or repeated key=value pairs (each kept at its
+    last place, so a single-valued key still means what it did), or None when it has none:
+    clean URLs, and pages whose every link does not repeat a value a hundred times."""
     params = request.GET
-    if all(value.strip() for _, values in params.lists() for value in values):
+    given = [(key, value) for key, values in params.lists() for value in values]
+    if all(value.strip() for _, value in given) and len(set(given)) == len(given):
         return None
-    pairs = [(key, value) for key, values in params.lists() for value in values if value.strip()]
+    kept = [pair for pair in reversed(given) if pair[1].strip()]
+    pairs = list(dict.fromkeys(kept))[::-1]
     return request.path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
@@ -122,6 +127,8 @@ class ChangeList:
         self.has_page = False
         self.past_the_end = False
         self.counted = False  # whether the list knows how many rows match
+        # The API's message when it refused to sort the list this way.
+        self.sort_rejection: str | None = None
 
     @property
     def errors(self) -> list[str]:
@@ -129,7 +136,12 @@ class ChangeList:
 
     @property
     def is_valid(self) -> bool:
-        return not self.errors and filters_valid(self.filterset)
+        return not self.errors and not self.sort_rejection and filters_valid(self.filterset)
+
+    @property
+    def default_order_url(self) -> str:
+        """This list in its default order: the same URL without the sort (and page)."""
+        return self.url(**{ORDER_VAR: None, PAGE_VAR: None})
 
     @property
     def page(self) -> int:
@@ -174,6 +186,11 @@ class ChangeList:
             return
         except GalteaIdsNotFound as missing:
             self.filterset.form.add_error(IDS_VAR, f"Not found: {', '.join(missing.missing_ids)}.")
+            return
+        except GalteaRejected as error:
+            if not contract.is_sort_rejection(error.message):
+                raise
+            self.sort_rejection = error.message
             return
         self.has_page = True
 

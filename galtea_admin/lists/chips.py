@@ -20,7 +20,9 @@ class Chip:
 
 
 def shorten(text: str) -> str:
-    text = " ".join(text.split())
+    """`text` on one line, its lines separated by ", ", cut to MAX_CHIP_TEXT with "…"."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    text = ", ".join(line for line in lines if line)
     return text if len(text) <= MAX_CHIP_TEXT else text[: MAX_CHIP_TEXT - 1] + "…"
 
 
@@ -43,6 +45,12 @@ def filter_chips(filterset, params: QueryDict) -> list[Chip]:
             continue
         labels = choice_labels(field)
         if getattr(field.widget, "allow_multiple_selected", False):
+            values = list(dict.fromkeys(values))
+            if len(values) > getattr(field, "max_values", len(values)):
+                # Too many to list (the page says so): one chip removes them all.
+                display = f"{len(values)} values"
+                chips.append(Chip(field.label, display, url_without(params, name)))
+                continue
             for value in values:
                 display = str(labels.get(value, value))
                 chips.append(Chip(field.label, shorten(display), url_without(params, name, value)))
@@ -51,6 +59,9 @@ def filter_chips(filterset, params: QueryDict) -> list[Chip]:
             display = (
                 value.replace("T", " ") if name.startswith("created") else labels.get(value, value)
             )
+            split = getattr(field, "split_pattern", None)  # several values in one box
+            if split is not None:
+                display = "\n".join(split.split(value))
             chips.append(Chip(field.label, shorten(str(display)), url_without(params, name)))
     return chips
 

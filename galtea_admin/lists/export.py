@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import chain
@@ -22,8 +23,27 @@ from galtea_admin.galtea.errors import GalteaError
 from galtea_admin.galtea.resources import RemoteQuery, resource_iterate
 from galtea_admin.lists.chips import Chip
 
-# Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell that starts with one of these as a formula: some skip leading
+# blanks, invisible characters or line breaks first, and read the full-width forms as ASCII.
+FORMULA_STARTS = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    " ",
+    "\u200b",  # zero-width space
+    "\ufeff",  # byte order mark
+    "\uff1d",  # full-width =
+    "\uff0b",  # full-width +
+    "\uff0d",  # full-width -
+    "\uff20",  # full-width @
+)
+# Separators that would start another cell of the error line (in a comma or semicolon CSV):
+# replaced in the upstream reason it quotes, so that the line is one cell starting with ERROR.
+CELL_BREAKS = re.compile(r"[,;]")
 # A bare E.164 number cannot hold a formula: it is exported as it is.
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 MAX_FILENAME_FILTERS = 80
@@ -33,14 +53,23 @@ PIECE_ROWS = 500
 PRODUCT_NAME = "product_name"
 
 
-def export_rows(resource, query: RemoteQuery, products) -> Iterator[dict]:
-    """The rows to export as plain values, fetched lazily (the first chunk eagerly, so that
-    a failure before anything was sent becomes an error page instead of a broken file)."""
+def export_rows(
+    resource,
+    query: RemoteQuery,
+    products,
+    *,
+    columns: tuple[str, ...] | None = None,
+    read_timeout: float | None = None,
+) -> Iterator[dict]:
+    """The rows to export as plain values (`columns`, by default the resource's export
+    columns), fetched lazily (the first chunk eagerly, so that a failure before anything was
+    sent becomes an error page instead of a broken file). `read_timeout`: each chunk's."""
     names = {product.id: product.name for product in products}
-    records = resource_iterate(resource.spec, query=query)
+    columns = columns or resource.export_columns
+    records = resource_iterate(resource.spec, query=query, read_timeout=read_timeout)
     first = next(records, None)
     rows = chain([first] if first else [], records)
-    return (row_values(resource.export_columns, record, names) for record in rows)
+    return (row_values(columns, record, names) for record in rows)
 
 
 def row_values(columns: tuple[str, ...], record, product_names: dict[str, str]) -> dict:
@@ -66,6 +95,18 @@ def safe_cell(value) -> str:
     return text
 
 
+def error_reason(error: GalteaError) -> str:
+    """Why the export stopped, as text that stays inside the error line's one cell: without
+    control or invisible characters and without what separates cells, so that an upstream
+    message can neither end the line nor start a cell of its own (which could be a formula)."""
+    text = "".join(
+        " " if char.isspace() else char
+        for char in error.message
+        if char.isspace() or unicodedata.category(char)[0] != "C"
+    )
+    return " ".join(CELL_BREAKS.sub(" ", text.replace('"', "")).split())
+
+
 class _Line:
     """A file-like object that hands back what csv.writer writes to it."""
 
@@ -86,9 +127,8 @@ def csv_stream(columns: tuple[str, ...], rows: Iterable[dict]) -> Iterator[str]:
                 yield "".join(piece)
                 piece = []
     except GalteaError as error:
-        # Written as is (not as a quoted cell), so that the last line starts with ERROR.
-        reason = " ".join(error.message.split())
-        piece.append(f"ERROR: the export stopped after {count} rows: {reason}\r\n")
+        # Not a quoted cell, so that the last line starts with ERROR (see error_reason).
+        piece.append(f"ERROR: the export stopped after {count} rows: {error_reason(error)}\r\n")
     yield "".join(piece)
 
 

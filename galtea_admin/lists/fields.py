@@ -7,6 +7,7 @@ import re
 from datetime import UTC
 
 from django import forms
+from django_filters.fields import MultipleChoiceField
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
@@ -40,6 +41,25 @@ class ValueListField(forms.CharField):
     def run_validators(self, value):
         for item in value:
             super().run_validators(item)
+
+
+class DistinctMultipleChoiceField(MultipleChoiceField):
+    """Several choices (a URL parameter repeated), each kept once; `max_values` caps how
+    many, so that a URL cannot make a page, its links and its API query grow without end."""
+
+    def __init__(self, *, max_values: int, **kwargs):
+        super().__init__(**kwargs)
+        self.max_values = max_values
+
+    def to_python(self, value):
+        return list(dict.fromkeys(super().to_python(value)))
+
+    def validate(self, value):
+        if len(value) > self.max_values:
+            raise forms.ValidationError(
+                f"At most {self.max_values} values at once (you gave {len(value)})."
+            )
+        super().validate(value)
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -12,12 +12,19 @@ from django.core.validators import RegexValidator
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.resources import ResourceSpec
 from galtea_admin.lists.date_range import check_date_range
-from galtea_admin.lists.fields import LocalDateTimeField, ValueListField
+from galtea_admin.lists.fields import (
+    DistinctMultipleChoiceField,
+    LocalDateTimeField,
+    ValueListField,
+)
 from galtea_admin.lists.params import IDS_VAR, SEARCH_VAR
 
 MAX_TEXT = 200
 # Lists of values go into the API's URL, which must stay well under its 16 KB limit.
 MAX_LIST_QUERY_BYTES = 12_000
+# A multiple-choice filter (one URL value per choice) takes each value once and at most this
+# many; more is reported as bad input.
+MAX_CHOSEN = 50
 ID_VALIDATOR = RegexValidator(
     contract.ID_PATTERN, "An id has only letters, digits, - and _, e.g. phoneConnection_1a2b."
 )
@@ -32,6 +39,10 @@ class FilterForm(forms.Form):
 
 class ValueListFilter(django_filters.Filter):
     field_class = ValueListField
+
+
+class DistinctMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = DistinctMultipleChoiceField
 
 
 class DateTimeFilter(django_filters.Filter):
@@ -66,7 +77,7 @@ class ResourceFilterForm(FilterForm):
         given = self.data.getlist(self.add_prefix("product"))
         valid = [value for value in dict.fromkeys(given) if value in known]
         if valid:
-            data["product"] = valid
+            data["product"] = valid[:MAX_CHOSEN]
 
 
 class ResourceFilterSet(django_filters.FilterSet):
@@ -91,10 +102,11 @@ class ResourceFilterSet(django_filters.FilterSet):
             }
         ),
     )
-    product = django_filters.MultipleChoiceFilter(
+    product = DistinctMultipleChoiceFilter(
         label="Product",
         method="filter_products",
         choices=(),
+        max_values=MAX_CHOSEN,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
     )
     name = django_filters.CharFilter(
@@ -117,8 +129,14 @@ class ResourceFilterSet(django_filters.FilterSet):
     class Meta:
         form = ResourceFilterForm
 
-    def __init__(self, data=None, *, products=(), **kwargs):
+    def __init__(self, data=None, *, products=(), absent_fields=frozenset(), **kwargs):
+        """`absent_fields`: record attributes the API does not have; the filters of those
+        (by their `field_name`) are left out, with their chips."""
         super().__init__(data, queryset=self.spec.query(), **kwargs)
+        for name, declared in list(self.filters.items()):
+            if declared.field_name in absent_fields:
+                del self.filters[name]
+                self.form.fields.pop(name, None)
         # On this request's form only: the form class is shared (see get_form_class).
         self.form.fields["product"].choices = [(product.id, product.name) for product in products]
         self.form.fields["product"].error_messages["invalid_choice"] = (

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from django.urls import include, path
+from django.utils import timezone
+from django.utils.functional import lazy
 
 from galtea_admin.galtea.resources import ResourceSpec
 
@@ -93,6 +95,11 @@ class ResourceAdmin:
         """What the resource's form template shows besides the form."""
         return {}
 
+    def detail_rows(self, record) -> list[tuple[str, str, object]]:
+        """(record attribute, label, value) of each line of the detail page between its
+        product and its creation; a line whose attribute the API lacks is left out."""
+        return []
+
     def detail_context(self, record) -> dict:
         """What the resource's detail template shows besides the record and its product."""
         return {}
@@ -125,6 +132,15 @@ class ResourceAdmin:
 
 def describe_plainly(field: str, value) -> str:
     return EMPTY if value in (None, "") else str(value)
+
+
+def label_with_time_zone(label: str) -> str:
+    """ "Created (UTC)": a column or field of dates, naming the zone they are shown in."""
+    return f"{label} ({timezone.get_current_timezone_name()})"
+
+
+# For declarations (a table's verbose_name): the zone is read when the label is drawn.
+lazy_label_with_time_zone = lazy(label_with_time_zone, str)
 
 
 class ResourceSite:

@@ -26,9 +26,18 @@ class ResourceForm(forms.Form):
     # Words in an API rejection message that point at a field (first match wins).
     rejection_hints: tuple[tuple[str, str], ...] = (("product", "product"), ("name", "name"))
 
-    def __init__(self, *args, products, record=None, editing: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        products,
+        record=None,
+        editing: bool = False,
+        absent_fields=frozenset(),
+        **kwargs,
+    ):
         """`record`: the entity being edited, as it is now (None when creating, or when it
-        has vanished meanwhile: the typed data is kept)."""
+        has vanished meanwhile: the typed data is kept). `absent_fields`: record attributes
+        the API does not have: the form has no field for them and never sends them."""
         kwargs.setdefault("initial", {})
         if editing and record is not None:
             kwargs["initial"].update(self.initial_from(record))
@@ -37,6 +46,9 @@ class ResourceForm(forms.Form):
             kwargs["initial"].setdefault("submission", secrets.token_hex(16))
         super().__init__(*args, **kwargs)
         self.editing = editing
+        self.absent_fields = frozenset(absent_fields)
+        for name in self.absent_fields:
+            self.fields.pop(name, None)
         product = self.fields["product"]
         product.choices = [("", "Choose a product…")] + [(p.id, p.name) for p in products]
         if editing:
@@ -146,8 +158,12 @@ class ResourceForm(forms.Form):
             raise forms.ValidationError("This form was damaged: reload the page.") from None
 
     def values(self) -> dict[str, object]:
-        """The updatable fields' cleaned values."""
-        return {name: self.cleaned_data[name] for name in self.spec.updatable}
+        """The updatable fields' cleaned values (those the API has)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.spec.updatable
+            if name not in self.absent_fields
+        }
 
     def create_values(self) -> dict[str, object]:
         """What a create sends: the product, every updatable field and the secrets typed."""

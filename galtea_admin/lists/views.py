@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict, StreamingHttpResponse
@@ -15,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views import View
 
@@ -23,12 +25,13 @@ from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import (
     GalteaError,
+    GalteaForbidden,
     GalteaIdsNotFound,
     GalteaNotFound,
     GalteaRejected,
 )
 from galtea_admin.galtea.products import Product, cached_products
-from galtea_admin.galtea.resources import resource_get, resource_list
+from galtea_admin.galtea.resources import resource_absent_fields, resource_get, resource_list
 from galtea_admin.lists import bulk, editing, export
 from galtea_admin.lists.changelist import ChangeList, filters_valid, without_empty_params
 from galtea_admin.lists.navigation import safe_next, safe_target
@@ -70,6 +73,11 @@ class ResourceView(View):
     def detail_url(self, entity_id: str) -> str:
         return reverse(f"{self.resource.key}:detail", args=[entity_id])
 
+    @cached_property
+    def absent_fields(self) -> frozenset[str]:
+        """The resource's fields that the API at hand does not have: no page shows them."""
+        return resource_absent_fields(self.resource.spec)
+
     def here_query(self) -> str:
         """`next=<this page>`, for links whose page should bring the person back here."""
         return urlencode({NEXT_VAR: self.request.get_full_path()})
@@ -79,7 +87,9 @@ class ResourceView(View):
         resource = self.resource
         return ChangeList(
             self.request,
-            filterset=resource.filterset_class(self.request.GET or None, products=products),
+            filterset=resource.filterset_class(
+                self.request.GET or None, products=products, absent_fields=self.absent_fields
+            ),
             table_class=resource.table_class,
             default_sort=resource.default_sort,
         )
@@ -97,7 +107,12 @@ class ObjectListView(ResourceView):
         resource = self.resource
         products = cached_products()
         changelist = self.changelist(products)
-        columns = configurable_columns(resource.table_class)
+        excluded = columns_reading(resource.table_class, self.absent_fields)
+        columns = {
+            name: label
+            for name, label in configurable_columns(resource.table_class).items()
+            if name not in excluded
+        }
         shown = chosen_columns(request.user, resource.key, list(columns))
         table = resource.table_class(
             RemoteTableData(self.fetcher(changelist.filterset.qs)),
@@ -106,6 +121,7 @@ class ObjectListView(ResourceView):
             user=request.user,
             here=request.get_full_path(),
             columns=shown,
+            exclude=excluded,
             query_params=request.GET,
             **resource.table_kwargs(),
         )
@@ -137,6 +153,17 @@ class ObjectListView(ResourceView):
         return fetch
 
 
+def columns_reading(table_class, fields: frozenset[str]) -> tuple[str, ...]:
+    """The names of `table_class`'s columns that show one of the record's `fields`."""
+    if not fields:
+        return ()
+    return tuple(
+        name
+        for name, column in table_class.base_columns.items()
+        if str(column.accessor or name).split(".")[0] in fields
+    )
+
+
 EXPORT_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
@@ -160,11 +187,17 @@ class ObjectExportView(ResourceView):
             return redirect(back_to_list)
         order = api_order(resource.table_class, [changelist.controls.chosen_sort])
         query = changelist.filterset.qs.order_by(*order)
+        columns = tuple(c for c in resource.export_columns if c not in self.absent_fields)
         try:
-            rows = export.export_rows(resource, query, products)
+            rows = export.export_rows(
+                resource,
+                query,
+                products,
+                columns=columns,
+                read_timeout=settings.GALTEA_EXPORT_READ_TIMEOUT,
+            )
         except GalteaIdsNotFound:
             return redirect(back_to_list)
-        columns = resource.export_columns
         if extension == "csv":
             stream = export.csv_stream(columns, rows)
         else:
@@ -190,6 +223,11 @@ class ObjectDetailView(ResourceView):
             "describers": Describers(),
             "back_url": safe_next(request) or self.list_url,
             "here_query": self.here_query(),
+            "rows": [
+                (label, value)
+                for field, label, value in resource.detail_rows(record)
+                if field not in self.absent_fields
+            ],
             **resource.detail_context(record),
         }
         return self.render("detail", context)
@@ -225,6 +263,7 @@ class ObjectFormView(ResourceView):
             products=products,
             record=record,
             editing=self.is_edit,
+            absent_fields=self.absent_fields,
             **self.resource.form_kwargs(self.request),
             **kwargs,
         )
@@ -260,6 +299,7 @@ class ObjectFormView(ResourceView):
             keep = {
                 field: getattr(record, attribute) or ""
                 for field, attribute in self.resource.add_another_keeps.items()
+                if attribute not in self.absent_fields
             }
             if next_url:
                 keep[NEXT_VAR] = next_url
@@ -381,15 +421,19 @@ class ObjectDeleteView(ResourceView):
 
     def get(self, request, entity_id: str):
         record = resource_get(self.resource.spec, entity_id=entity_id)
-        next_url = safe_next(request)
+        return self.render_confirmation(record)
+
+    def render_confirmation(self, record, *, error: GalteaError | None = None):
+        next_url = safe_next(self.request)
         context = {
             "object": record,
             "summary": self.resource.summary(record),
             "product": self.products().get(record.product_id),
             "next_url": next_url,
             "cancel_url": next_url or self.detail_url(record.id),
+            "error": f"Nothing was deleted. {error.title}: {error.message}" if error else "",
         }
-        return self.render("delete", context)
+        return self.render("delete", context, status=error.status if error else 200)
 
     def post(self, request, entity_id: str):
         resource = self.resource
@@ -409,6 +453,8 @@ class ObjectDeleteView(ResourceView):
             )
         except GalteaNotFound:
             messages.info(request, f"“{resource.label(record)}” had already been deleted.")
+        except GalteaForbidden as error:
+            return self.render_confirmation(record, error=error)
         else:
             messages.success(request, f"Deleted {resource.selection_label(record)}.")
         if next_url and next_url.startswith(self.detail_url(record.id)):

@@ -7,7 +7,7 @@ from django.utils.functional import SimpleLazyObject
 
 from galtea_admin.galtea.phone_connections import PHONE_CONNECTIONS
 from galtea_admin.galtea.voices import available_voices
-from galtea_admin.lists.registry import ResourceAdmin, register
+from galtea_admin.lists.registry import EMPTY, ResourceAdmin, register
 from galtea_admin.phone_connections import views
 from galtea_admin.phone_connections.filters import PhoneConnectionFilter
 from galtea_admin.phone_connections.forms import PhoneConnectionForm
@@ -16,7 +16,8 @@ from galtea_admin.phone_connections.tables import (
     PhoneConnectionTable,
     describe_value,
     phone_cell,
-    speaker_label,
+    phone_detail,
+    speaker_detail,
     voice_label,
 )
 
@@ -74,11 +75,17 @@ class PhoneConnectionAdmin(ResourceAdmin):
     def form_context(self) -> dict:
         return {"language_codes": COMMON_LANGUAGE_CODES}
 
-    def detail_context(self, record) -> dict:
-        return {
-            "voice": voice_label(record.voice, available_voices()),
-            "speaks_first": speaker_label(record.agent_speaks_first),
-        }
+    def detail_rows(self, record) -> list[tuple[str, str, object]]:
+        return [
+            ("phone_number", "Phone number", phone_detail(record.phone_number)),
+            (
+                "voice",
+                "Voice",
+                SimpleLazyObject(lambda: voice_label(record.voice, available_voices())),
+            ),
+            ("language_code", "Language", record.language_code or EMPTY),
+            ("agent_speaks_first", "Speaks first", speaker_detail(record.agent_speaks_first)),
+        ]
 
     def extra_urls(self) -> list:
         return [path("check-number/", views.check_phone_number, name="check_number")]

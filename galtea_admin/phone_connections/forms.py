@@ -59,9 +59,10 @@ class PhoneConnectionForm(ResourceForm):
 
     def __init__(self, *args, voices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["voice"].choices = [("", voice_label(None, voices))] + [
-            (voice.id, voice.label) for voice in voices
-        ]
+        if "voice" in self.fields:
+            self.fields["voice"].choices = [("", voice_label(None, voices))] + [
+                (voice.id, voice.label) for voice in voices
+            ]
 
     def clean_phone_number(self):
         try:

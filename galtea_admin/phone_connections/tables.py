@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.voices import Voice, default_voice
-from galtea_admin.lists.registry import EMPTY
+from galtea_admin.lists.registry import EMPTY, lazy_label_with_time_zone
 from galtea_admin.lists.tables import ResourceTable, sorted_by
 from galtea_admin.phone_connections import phone_numbers
 
@@ -45,7 +45,9 @@ class PhoneConnectionTable(ResourceTable):
         accessor="agent_speaks_first", verbose_name="Speaks first", orderable=False
     )
     created = tables.Column(
-        accessor="created_at", verbose_name="Created", **sorted_by("createdAt", SORTABLE)
+        accessor="created_at",
+        verbose_name=lazy_label_with_time_zone("Created"),
+        **sorted_by("createdAt", SORTABLE),
     )
 
     class Meta(ResourceTable.Meta):
@@ -76,6 +78,20 @@ def phone_cell(e164: str):
     if not country:
         return number
     return format_html('{} <span class="country">{}</span>', number, country)
+
+
+def phone_detail(e164: str):
+    """A number on its detail page: as people read it, then exactly as stored."""
+    return format_html('{} <span class="muted mono">{}</span>', phone_cell(e164), e164)
+
+
+def speaker_detail(agent_speaks_first: bool):
+    note = (
+        "(the voice agent greets first)"
+        if agent_speaks_first
+        else "(the simulated caller speaks first)"
+    )
+    return format_html('{} <span class="muted">{}</span>', speaker_label(agent_speaks_first), note)
 
 
 def describe_value(field: str, value, voices: list[Voice]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,13 @@ from galtea_admin.lists.registry import site
 from galtea_admin.preferences import columns as column_settings
 from galtea_admin.preferences.forms import SavedViewForm
 from galtea_admin.preferences.models import SavedView
-from galtea_admin.preferences.saved_views import saved_query
+from galtea_admin.preferences.saved_views import (
+    UndoRefused,
+    saved_query,
+    saved_view_remove,
+    saved_view_restore,
+    saved_view_undo_list,
+)
 
 MOVES = {"up": -1, "down": 1}
 
@@ -53,9 +60,31 @@ def saved_view_delete(request, view_id: int):
     listed_resource(request, view.list_name)
     if view.owner_id != request.user.id and not request.user.is_superuser:
         raise PermissionDenied
-    view.delete()
-    messages.success(request, f"Removed the saved view “{view.name}”.")
-    return redirect(list_page(view.list_name, request.POST.get("query", "")))
+    query = request.POST.get("query", "")
+    note = saved_view_remove(view=view, by=request.user)
+    # One click removes; the message's "Undo" button mends a mistake with one more.
+    context = {"view": view, "note": note, "query": query}
+    message = render_to_string("preferences/_removed_view_message.html", context, request)
+    messages.success(request, message)
+    return redirect(list_page(view.list_name, query))
+
+
+@require_POST
+def saved_view_undo(request):
+    """Undo a removal: the view comes back with the same name, query and sharing."""
+    note = request.POST.get("note", "")
+    list_name = saved_view_undo_list(note=note)
+    if list_name is None:
+        raise PermissionDenied
+    listed_resource(request, list_name)
+    back = list_page(list_name, request.POST.get("query", ""))
+    try:
+        view = saved_view_restore(note=note, by=request.user)
+    except UndoRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(back)
+    messages.success(request, f"Restored the saved view “{view.name}”.")
+    return redirect(back)
 
 
 @require_POST

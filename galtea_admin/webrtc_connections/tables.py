@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 
 from galtea_admin.galtea.webrtc_connections import SORTABLE_FIELDS
+from galtea_admin.lists.registry import lazy_label_with_time_zone
 from galtea_admin.lists.tables import ResourceTable, sorted_by
 
 
@@ -29,7 +30,9 @@ class WebRtcConnectionTable(ResourceTable):
         accessor="agent_speaks_first", verbose_name="Speaks first", orderable=False
     )
     created = tables.Column(
-        accessor="created_at", verbose_name="Created", **sorted_by("createdAt", SORTABLE_FIELDS)
+        accessor="created_at",
+        verbose_name=lazy_label_with_time_zone("Created"),
+        **sorted_by("createdAt", SORTABLE_FIELDS),
     )
 
     class Meta(ResourceTable.Meta):

@@ -43,7 +43,9 @@
     setTimeout(function () { form.dataset.submitting = "false"; }, 10000);
   });
 
-  // Row selection: the header box ticks every row of the page; the bar counts them.
+  // Row selection: the header box ticks every row of the page; the bar counts them, and
+  // its buttons (data-needs-selection) wait for a ticked row. Without this file they stay
+  // usable: the server refuses an empty selection.
   function updateSelectionCount(name) {
     var boxes = document.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
     var ticked = Array.prototype.filter.call(boxes, function (box) { return box.checked; }).length;
@@ -56,6 +58,9 @@
       all.checked = ticked > 0 && ticked === boxes.length;
       all.indeterminate = ticked > 0 && ticked < boxes.length;
     }
+    document.querySelectorAll('[data-needs-selection="' + name + '"]').forEach(
+      function (button) { button.disabled = ticked === 0; }
+    );
   }
   document.addEventListener("change", function (event) {
     var target = event.target;
@@ -69,6 +74,27 @@
       updateSelectionCount("ids");
     }
   });
+
+  // "/" jumps to the list's quick search, unless one is typing somewhere already.
+  var quickSearch = document.querySelector('.search input[name="q"]');
+  if (quickSearch) {
+    quickSearch.setAttribute("aria-keyshortcuts", "/");
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      var target = event.target;
+      if (target.closest("input, textarea, select, [contenteditable]")) return;
+      event.preventDefault();
+      quickSearch.focus();
+      quickSearch.select();
+    });
+  }
+
+  // Boxes a page starts with ticked (the browser restores them on going back) count too.
+  function updatePageSelection() {
+    if (document.querySelector("[data-needs-selection]")) updateSelectionCount("ids");
+  }
+  updatePageSelection();
+  window.addEventListener("pageshow", updatePageSelection);
 
   // The phone number field says what the number will be saved as, while typing.
   var preview = document.getElementById("number-preview");

@@ -42,7 +42,7 @@ class TestActivityList:
 
         assert page.status == 200
         assert page.column_names == [
-            "When",
+            "When (UTC)",
             "Who",
             "Action",
             "Kind",
@@ -100,6 +100,35 @@ class TestActivityFilters:
         assert page.status == 200
         assert set(page.column("Who")) == {"mona"}
         assert len(page.rows) == 3
+
+    def test_offers_only_the_people_who_changed_something(
+        self, viewer_client, history, django_user_model
+    ):
+        django_user_model.objects.create_user("quiet-admin", password="a-long-test-password")
+
+        response = viewer_client.get(ACTIVITY_URL)
+
+        form = ActivityPage(response).doc.one("form", id="filter-form")
+        options = form.one("select", name="user").find_all("option")
+        assert [(o.attrs["value"], o.text) for o in options] == [
+            ("", "Anyone"),
+            ("eddie", "eddie"),
+            ("mona", "mona"),
+        ]
+        assert "quiet-admin" not in response.content.decode()
+
+    def test_an_account_that_changed_nothing_cannot_be_told_from_no_account(
+        self, viewer_client, history, django_user_model
+    ):
+        django_user_model.objects.create_user("quiet-admin", password="a-long-test-password")
+
+        known = activity(viewer_client, user="quiet-admin")
+        unknown = activity(viewer_client, user="nobody-at-all")
+
+        assert known.status == unknown.status == 400
+        assert known.alerts == [
+            text.replace("nobody-at-all", "quiet-admin") for text in unknown.alerts
+        ]
 
     def test_by_action(self, viewer_client, history):
         page = activity(viewer_client, action="create")

@@ -5,10 +5,17 @@ history.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from django.db import OperationalError, connection
 from django.utils import timezone
 
+from galtea_admin.audit import recording
 from galtea_admin.audit.models import ChangeRecord
+from galtea_admin.galtea.resources import resource_get
+from galtea_admin.lists.registry import site
+from tests.faults.proxy import rewritten
 from tests.galtea.fake_upstream import error_reply
 from tests.pages import (
     ACTIVITY_URL,
@@ -222,3 +229,77 @@ class TestDetailHistory:
 
         assert page.history == []
         assert "No changes made through this admin yet." in page.main_text
+
+
+# --- Values too long for the log, and a log that cannot be written ---------------------------
+
+
+LONG_PRODUCT = "Contoso Bank Assistant for the whole of the northern region " * 5  # 300
+
+
+class TestWhateverTheDatabaseSays:
+    def test_a_product_name_too_long_for_the_log_is_recorded_cut(self, editor_client, gateway):
+        def rename(products):
+            return [{**product, "name": LONG_PRODUCT} for product in products]
+
+        gateway.inject(rewritten("long product names", rename), "GET", "/products")
+        product_id = products(gateway.target)[0]["id"]
+
+        _, response = create_through_the_form(editor_client, product_id)
+
+        assert response.status_code == 302
+        (record,) = ChangeRecord.objects.all()
+        assert len(LONG_PRODUCT) == 300
+        assert record.product_name == LONG_PRODUCT[:254] + "…"
+
+    def test_every_value_is_cut_to_what_its_column_holds(self, editor, api, row):
+        resource = site.get("phone_connections")
+        current = resource_get(resource.spec, entity_id=row["id"])
+        long = replace(
+            current, id="phoneConnection_" + "x" * 300, name="n" * 400, product_id="p" * 200
+        )
+
+        recorded = recording.record_create(
+            editor, resource=resource, record=long, product_name=LONG_PRODUCT
+        )
+
+        stored = ChangeRecord.objects.get(pk=recorded.pk)
+        assert stored.object_id == long.id[:127] + "…"
+        assert stored.object_label == "n" * 254 + "…"
+        assert stored.product_id == "p" * 127 + "…"
+        assert stored.product_name == LONG_PRODUCT[:254] + "…"
+        assert stored.changes["name"] == [None, "n" * 400]
+
+    @pytest.mark.parametrize("change", ["create", "edit", "delete"])
+    def test_a_database_error_while_recording_is_logged_and_the_change_shown_done(
+        self, editor_client, manager_client, api, row, caplog, change
+    ):
+        def refuse_change_records(execute, sql, params, many, context):
+            if sql.startswith("INSERT") and ChangeRecord._meta.db_table in sql:
+                raise OperationalError("database is locked")
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(refuse_change_records):
+            if change == "create":
+                data, response = create_through_the_form(editor_client, row["productId"])
+                client, done = editor_client, f"Created “{data['name']}”"
+            elif change == "edit":
+                response = edit_through_the_form(editor_client, row["id"], voice="jack")
+                client, done = editor_client, f"Saved “{row['name']}”."
+            else:
+                response = manager_client.post(delete_url(row["id"]))
+                client, done = manager_client, f"Deleted “{row['name']}”"
+
+        assert response.status_code == 302
+        assert any(message.startswith(done) for message in Page(client.get(response.url)).messages)
+        assert not ChangeRecord.objects.exists()
+        (logged,) = [r for r in caplog.records if r.name == "galtea_admin.audit.recording"]
+        assert logged.levelname == "ERROR"
+        assert logged.getMessage().startswith(
+            "The activity log could not record a change Galtea made: "
+        )
+        assert "database is locked" in logged.exc_text
+        if change == "edit":
+            assert api.get(f"/phoneConnections/{row['id']}").json()["voice"] == "jack"
+        if change == "delete":
+            assert api.get(f"/phoneConnections/{row['id']}").status_code == 404

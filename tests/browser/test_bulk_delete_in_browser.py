@@ -126,3 +126,53 @@ def test_manager_deletes_selected_rows_and_returns_to_the_filtered_list(
     assert sorted(recorded.values_list("object_label", flat=True)) == sorted(
         [alpha, bravo, charlie, delta]
     )
+
+
+def test_delete_selected_waits_for_a_ticked_row_mouse_or_keyboard(
+    browser, admin_site, manager_user, rows, artifacts
+):
+    marker = rows[0]["name"].rsplit(" ", 1)[0]
+    filtered = f"/phone-connections/?{urlencode({'name': marker, 'sort': 'name'})}"
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(admin_site.url + filtered)
+    sign_in(page, "boss")
+    page.wait_for_url(admin_site.url + filtered)
+    delete_selected = page.get_by_role("button", name="Delete selected…")
+
+    expect(delete_selected).to_be_disabled()
+    page.screenshot(path=str(artifacts / "nothing-ticked.png"))
+    first = page.get_by_role("checkbox", name=f"Select {rows[0]['name']}")
+    first.focus()
+    page.keyboard.press("Space")
+    expect(first).to_be_checked()
+    expect(delete_selected).to_be_enabled()
+    page.keyboard.press("Space")
+    expect(delete_selected).to_be_disabled()
+    select_all = page.get_by_role("checkbox", name="Select all on this page")
+    select_all.check()
+    expect(delete_selected).to_be_enabled()
+    select_all.uncheck()
+    expect(delete_selected).to_be_disabled()
+    context.close()
+
+
+def test_without_javascript_delete_selected_stays_usable_and_the_server_says_why_not(
+    browser, admin_site, manager_user, rows
+):
+    marker = rows[0]["name"].rsplit(" ", 1)[0]
+    filtered = f"/phone-connections/?{urlencode({'name': marker, 'sort': 'name'})}"
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(admin_site.url + filtered)
+    sign_in(page, "boss")
+    page.wait_for_url(admin_site.url + filtered)
+    delete_selected = page.get_by_role("button", name="Delete selected…")
+
+    expect(delete_selected).to_be_enabled()
+    delete_selected.click()
+    page.wait_for_url(admin_site.url + filtered)
+    expect(page.locator(".message-error")).to_have_text(
+        "Select at least one phone connection first."
+    )
+    context.close()

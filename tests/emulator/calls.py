@@ -45,3 +45,11 @@ def create(emulator: RunningEmulator, **fields) -> dict:
     response = send(emulator, "POST", "/phoneConnections", json=body)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def delete_batch(emulator: RunningEmulator, body, path: str = "/phoneConnections/batch"):
+    """`DELETE <path>` with `body` as its JSON (bytes are sent as they are)."""
+    if isinstance(body, bytes):
+        headers = {"Content-Type": "application/json"}
+        return send(emulator, "DELETE", path, data=body, headers=headers)
+    return send(emulator, "DELETE", path, json=body)

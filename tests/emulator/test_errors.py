@@ -173,7 +173,12 @@ def test_a_trailing_slash_still_matches(emulator):
 def test_voices_is_routed_before_ids(emulator):
     response = emulator.get("/phoneConnections/voices")
     assert response.status_code == 200
-    assert [voice["id"] for voice in response.json()] == ["sarah", "theo", "megan", "jack"]
+    assert [voice["id"] for voice in response.json()["voices"]] == [
+        "sarah",
+        "theo",
+        "megan",
+        "jack",
+    ]
 
 
 # --- Create bodies ----------------------------------------------------------------------

@@ -199,6 +199,6 @@ def test_name_filter_takes_percent_and_underscore_literally(fresh_emulator):
 
 def test_soft_deleted_rows_are_not_listed(fresh_emulator):
     created = create(fresh_emulator)
-    assert send(fresh_emulator, "DELETE", f"/phoneConnections/{created['id']}").status_code == 200
+    assert send(fresh_emulator, "DELETE", f"/phoneConnections/{created['id']}").status_code == 204
     assert created["id"] not in ids(list_rows(fresh_emulator))
     assert list_rows(fresh_emulator, f"names[]={q(created['name'])}") == []

@@ -55,15 +55,23 @@ def test_products_sort_and_page(emulator, products):
     assert emulator.get("/products?limit=10001").status_code == 400
 
 
-def test_voices_list_the_four_documented_voices(emulator):
+def test_voices_list_the_four_documented_voices_in_an_envelope(emulator):
     response = emulator.get("/phoneConnections/voices")
+    assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
-    assert response.json() == [
-        {"id": "sarah", "name": "Sarah", "languageCode": "en-GB", "gender": "female"},
-        {"id": "theo", "name": "Theo", "languageCode": "en-GB", "gender": "male"},
-        {"id": "megan", "name": "Megan", "languageCode": "en-US", "gender": "female"},
-        {"id": "jack", "name": "Jack", "languageCode": "en-US", "gender": "male"},
-    ]
+    assert response.json() == {
+        "voices": [
+            {"id": "sarah", "name": "Sarah", "languageCode": "en-GB", "gender": "female"},
+            {"id": "theo", "name": "Theo", "languageCode": "en-GB", "gender": "male"},
+            {"id": "megan", "name": "Megan", "languageCode": "en-US", "gender": "female"},
+            {"id": "jack", "name": "Jack", "languageCode": "en-US", "gender": "male"},
+        ]
+    }
+
+
+def test_voices_keep_their_envelope_with_a_trailing_slash(emulator):
+    response = emulator.get("/phoneConnections/voices/")
+    assert list(response.json()) == ["voices"]
 
 
 def test_the_sdk_version_check_is_answered(emulator):

@@ -1,14 +1,30 @@
-"""The official `galtea` SDK works unchanged against the emulator."""
+"""The official `galtea` SDK works unchanged against the emulator, in either generation.
+
+The SDK (5.12.0) has known nothing of `voice`, `languageCode` or the voices route since
+4.33.0: it never sends them and reads only the fields it models, so the same round trip
+passes against both.
+"""
 
 from __future__ import annotations
 
+import inspect
 from urllib.parse import parse_qsl
 
 import pytest
 from galtea import Galtea
+from galtea.application.services.phone_connection_service import PhoneConnectionService
 from galtea.infrastructure.exceptions.entity_not_found_http_error import EntityNotFoundHTTPError
 
 from tests.emulator.calls import list_rows
+from tests.emulator_process import start_emulator
+
+
+@pytest.fixture(params=["documented", "current"])
+def fresh_emulator(request, tmp_path):
+    """An emulator of the test's own, seeded with 30 rows, playing one generation."""
+    running = start_emulator(tmp_path, seed=30, api_generation=request.param)
+    yield running
+    running.stop()
 
 
 @pytest.fixture
@@ -18,6 +34,14 @@ def sdk(fresh_emulator, monkeypatch, capsys) -> Galtea:
     client = Galtea(api_key=fresh_emulator.api_key, base_url=fresh_emulator.url)
     assert capsys.readouterr().out == "", "the SDK should start quietly"
     return client
+
+
+def test_the_sdk_has_no_voice_language_code_or_voices_call():
+    """Why one round trip fits both generations."""
+    assert not hasattr(PhoneConnectionService, "list_voices")
+    for method in (PhoneConnectionService.create, PhoneConnectionService.update):
+        parameters = inspect.signature(method).parameters
+        assert not {"voice", "language_code"} & set(parameters)
 
 
 def test_products_list_and_get(sdk, fresh_emulator):
@@ -79,9 +103,29 @@ def test_create_get_update_delete(sdk, fresh_emulator):
         "+14155552671",
     )
 
-    sdk.phone_connections.delete(created.id)
+    fresh_emulator.clear_request_log()
+    assert sdk.phone_connections.delete(created.id) is None
+    assert [(r["method"], r["status"]) for r in fresh_emulator.requests_received()] == [
+        ("DELETE", 204)
+    ]
     with pytest.raises(EntityNotFoundHTTPError, match="PhoneConnection not found"):
         sdk.phone_connections.get(created.id)
+
+
+def test_webrtc_create_and_delete(sdk, fresh_emulator):
+    product = sdk.products.list()[0].id
+    created = sdk.web_rtc_connections.create(
+        product_id=product, name="SDK web", api_key="pk_" + "a" * 32, agent_name="sdk-agent"
+    )
+    assert created is not None
+    assert sdk.web_rtc_connections.get(created.id).agent_name == "sdk-agent"
+    fresh_emulator.clear_request_log()
+    assert sdk.web_rtc_connections.delete(created.id) is None
+    assert [(r["method"], r["status"]) for r in fresh_emulator.requests_received()] == [
+        ("DELETE", 204)
+    ]
+    with pytest.raises(EntityNotFoundHTTPError, match="WebRtcConnection not found"):
+        sdk.web_rtc_connections.get(created.id)
 
 
 def test_rejections_reach_the_sdk_as_http_errors(sdk, fresh_emulator, capsys):

@@ -127,7 +127,7 @@ def test_a_store_whose_rows_are_all_deleted_is_not_reseeded(tmp_path):
     first = start_emulator(tmp_path, seed=1, data_path=data_path)
     try:
         only = list_rows(first)[0]
-        assert send(first, "DELETE", f"/phoneConnections/{only['id']}").status_code == 200
+        assert send(first, "DELETE", f"/phoneConnections/{only['id']}").status_code == 204
     finally:
         first.stop()
     second = start_emulator(tmp_path, seed=10, data_path=data_path)

@@ -197,7 +197,7 @@ def test_a_restart_keeps_them_without_reseeding(tmp_path):
     try:
         created = create(first)
         removed = listed(first)[-1]
-        assert delete(first, removed["id"]).status_code == 200
+        assert delete(first, removed["id"]).status_code == 204
         before = listed(first)
     finally:
         first.stop()
@@ -517,7 +517,7 @@ def test_a_phone_connection_name_is_free_for_a_webrtc_connection(api):
 
 def test_a_deleted_name_can_be_reused(api):
     original = create(api)
-    assert delete(api, original["id"]).status_code == 200
+    assert delete(api, original["id"]).status_code == 204
     reused = create(api, productId=original["productId"], name=original["name"])
     assert reused["id"] != original["id"]
 
@@ -622,12 +622,11 @@ def test_delete_answers_as_a_phone_connection_delete_does(api):
     webrtc = create(api, apiKey=pipecat_key())
     phone_answer = send(api, "DELETE", f"/phoneConnections/{phone['id']}")
     answer = delete(api, webrtc["id"])
-    assert answer.status_code == phone_answer.status_code == 200
-    assert answer.headers["Content-Type"] == phone_answer.headers["Content-Type"]
-    deleted, phone_deleted = answer.json(), phone_answer.json()
-    assert TIMESTAMP.fullmatch(deleted["deletedAt"])
-    assert deleted == {**webrtc, "deletedAt": deleted["deletedAt"]}
-    assert phone_deleted == {**phone, "deletedAt": phone_deleted["deletedAt"]}
+    assert answer.status_code == phone_answer.status_code == 204
+    assert answer.content == phone_answer.content == b""
+    assert "Content-Type" not in answer.headers
+    assert "Content-Type" not in phone_answer.headers
+    assert error_message(api.get(f"{PATH}/{webrtc['id']}"), 404)
 
 
 def test_a_deleted_row_is_gone_everywhere(api):
@@ -695,7 +694,7 @@ def test_no_answer_log_line_or_output_holds_a_key(tmp_path):
             delete(running, row_id),
         ]
         statuses = [answer.status_code for answer in answers]
-        assert statuses == [201, 400, 400, 400, 400, 200, 400, 400, 200, 200, 200, 200]
+        assert statuses == [201, 400, 400, 400, 400, 200, 400, 400, 200, 200, 200, 204]
         seeded_keys = [row for row in listed(running) if row["hasApiKey"]]
         assert seeded_keys
         assert all("apiKey" not in row for row in listed(running))

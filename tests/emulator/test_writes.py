@@ -95,7 +95,7 @@ def test_names_are_unique_within_a_product_only(api):
 
 def test_a_deleted_name_can_be_reused(api):
     original = create(api)
-    assert delete(api, original["id"]).status_code == 200
+    assert delete(api, original["id"]).status_code == 204
     reused = create(api, productId=original["productId"], name=original["name"])
     assert reused["id"] != original["id"]
 
@@ -148,13 +148,13 @@ def test_renaming_updates_the_name_filters(api):
     assert list_rows(api, f"names[]={original['name']}") == []
 
 
-def test_delete_answers_200_with_the_deleted_object(api):
+def test_delete_answers_204_without_a_body(api):
     original = create(api)
     response = delete(api, original["id"])
-    assert response.status_code == 200
-    deleted = response.json()
-    assert TIMESTAMP.fullmatch(deleted["deletedAt"])
-    assert deleted == {**original, "deletedAt": deleted["deletedAt"]}
+    assert response.status_code == 204
+    assert response.content == b""
+    assert "Content-Type" not in response.headers
+    assert get(api, original["id"]).status_code == 404
 
 
 def test_a_deleted_row_is_gone_everywhere(api):

@@ -33,6 +33,7 @@ def proxy(settings, running_proxy, emulator):
     settings.GALTEA_API_KEY = emulator.api_key
     settings.GALTEA_CONNECT_TIMEOUT = READ_TIMEOUT
     settings.GALTEA_READ_TIMEOUT = READ_TIMEOUT
+    settings.GALTEA_EXPORT_READ_TIMEOUT = READ_TIMEOUT
     settings.GALTEA_CONNECT_RETRIES = 1
     yield running_proxy
     running_proxy.clear()

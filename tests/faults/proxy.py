@@ -7,6 +7,7 @@ the admin gets instead:
 - `hang()`: no answer at all, until long after the admin's read timeout;
 - `hang_after_headers()`: a status line and headers, then no body;
 - `reset()`: the connection is dropped with a TCP reset;
+- `hang_then_drop(seconds)`: no answer for `seconds`, then a TCP reset;
 - `slow(seconds)`: the API's real answer, held back until `seconds` after the request came;
 - `status(code)`, `html_page(code)`: an error in the API's JSON shape, or a gateway's HTML page;
 - `html_ok()`, `truncated_json()`, `wrong_container()`, `missing_field(key)`: a 200 (or 201)
@@ -87,6 +88,16 @@ def hang_after_headers() -> Fault:
 
 def reset() -> Fault:
     return Fault("reset", lambda request, forward: RESET)
+
+
+def hang_then_drop(seconds: float) -> Fault:
+    """No answer for `seconds`, then the connection dropped (a read that may be retried)."""
+
+    def answer(request: ReceivedRequest, forward: Forward) -> Reply:
+        time.sleep(seconds)
+        return RESET
+
+    return Fault(f"hang {seconds}s then drop", answer)
 
 
 def slow(seconds: float) -> Fault:

@@ -20,6 +20,7 @@ from galtea_admin.galtea.errors import (
     GalteaBadAnswer,
     GalteaError,
     GalteaForbidden,
+    GalteaNoSuchRoute,
     GalteaNotFound,
     GalteaRateLimited,
     GalteaRejected,
@@ -322,7 +323,9 @@ class TestStatuses:
         with pytest.raises(GalteaBadAnswer) as raised:
             list_some(client)
 
-        assert type(raised.value) is GalteaBadAnswer
+        # Its own kind of bad answer: an API generation without a route is told by it.
+        assert isinstance(raised.value, GalteaBadAnswer)
+        assert type(raised.value) is GalteaNoSuchRoute
         assert "GALTEA_API_URL" in raised.value.message
         assert raised.value.upstream_status == 404
         [sent] = emulator.requests_received()
@@ -630,3 +633,64 @@ class TestConfiguration:
     def test_a_base_url_without_scheme_fails_as_a_galtea_error(self):
         with pytest.raises(GalteaUnavailable):
             list_some(GalteaClient("api.galtea.ai", KEY))
+
+
+class TestDeleteAnswers:
+    """The API's DELETE status is unknown (200 or 204), with or without a body."""
+
+    @pytest.mark.parametrize(
+        "reply",
+        [
+            Reply(204, b""),
+            Reply(204, b"", content_type="text/plain"),
+            Reply(200, b""),
+            json_reply({"message": "Phone connection deleted successfully"}),
+            json_reply(None),
+        ],
+        ids=["204", "204-no-type", "200-empty", "200-json", "200-null"],
+    )
+    def test_200_and_204_with_or_without_a_body_are_a_success(self, upstream, reply):
+        upstream.handler = lambda request: reply
+        pcs.phone_connection_delete(connection_id="pc_1", client=make_client(upstream.url))
+        assert [(r.method, r.path) for r in upstream.received()] == [
+            ("DELETE", "/phoneConnections/pc_1")
+        ]
+
+    def test_a_batch_delete_sends_the_ids_in_its_body(self, upstream):
+        from galtea_admin.galtea.resources import resource_delete_batch
+
+        upstream.handler = lambda request: Reply(204, b"")
+        resource_delete_batch(
+            PHONE_CONNECTIONS, entity_ids=["pc_1", "pc_2"], client=make_client(upstream.url)
+        )
+        (sent,) = upstream.received()
+        assert (sent.method, sent.path, sent.json()) == (
+            "DELETE",
+            "/phoneConnections/batch",
+            {"ids": ["pc_1", "pc_2"]},
+        )
+
+
+class TestForbiddenNamesTheAction:
+    @pytest.mark.parametrize(
+        ("call", "action"),
+        [
+            (lambda c: pcs.phone_connection_list(client=c), "list phone connections"),
+            (
+                lambda c: pcs.phone_connection_get(connection_id="x", client=c),
+                "read phone connections",
+            ),
+            (
+                lambda c: pcs.phone_connection_delete(connection_id="x", client=c),
+                "delete phone connections",
+            ),
+        ],
+        ids=["list", "read", "delete"],
+    )
+    def test_a_403_is_a_permission_of_the_key(self, upstream, call, action):
+        upstream.handler = lambda request: error_reply(403, "Not allowed for this product")
+        with pytest.raises(GalteaForbidden) as raised:
+            call(make_client(upstream.url))
+        assert raised.value.status == 403
+        assert raised.value.title == f"Galtea does not allow this API key to {action}"
+        assert raised.value.message == "Not allowed for this product"

@@ -410,7 +410,9 @@ class TestOnAPristineStore:
         pcs.phone_connection_delete(connection_id=row.id, client=fresh_client)
         assert everything(fresh_client) == before
         methods = [(r["method"], r["status"]) for r in fresh_emulator.requests_received()]
-        assert methods == [("GET", 200), ("POST", 201), ("GET", 200), ("DELETE", 200), ("GET", 200)]
+        assert methods[:3] == [("GET", 200), ("POST", 201), ("GET", 200)]
+        assert methods[3][0] == "DELETE" and methods[3][1] in (200, 204)
+        assert methods[4:] == [("GET", 200)]
 
 
 class TestCreate:
@@ -662,7 +664,8 @@ class TestDelete:
             )
         assert raised.value.missing_ids == [row.id]
         deletes = [r for r in writable_emulator.requests_received() if r["method"] == "DELETE"]
-        assert [(r["path"], r["status"]) for r in deletes] == [(f"{RESOURCE}/{row.id}", 200)]
+        assert [r["path"] for r in deletes] == [f"{RESOURCE}/{row.id}"]
+        assert deletes[0]["status"] in (200, 204)
 
     def test_twice_is_not_found(self, writer, products):
         row = create(writer, products[0])

@@ -14,7 +14,11 @@ from galtea_admin.galtea.client import GalteaClient, get_client
 from galtea_admin.galtea.errors import GalteaNotFound, GalteaUnauthorized
 from galtea_admin.galtea.products import Product
 from galtea_admin.galtea.voices import DOCUMENTED_VOICES, Voice
-from tests.galtea.fake_upstream import error_reply, json_reply
+from tests.galtea.fake_upstream import error_reply, html_reply, json_reply
+
+EXPRESS_404 = (
+    "<!DOCTYPE html><html><body><pre>Cannot GET /phoneConnections/voices</pre></body></html>"
+)
 
 DOCUMENTED_IDS = ["sarah", "theo", "megan", "jack"]
 
@@ -207,15 +211,56 @@ class TestVoices:
         [
             error_reply(500, "boom"),
             error_reply(401, "no key"),
-            json_reply({"voices": []}),
+            json_reply({"data": []}),
             json_reply([{"name": "No id"}]),
+            html_reply("<h1>Bad gateway</h1>", 502),
         ],
-        ids=["server-error", "unauthorized", "envelope", "row-without-id"],
+        ids=["server-error", "unauthorized", "other-envelope", "row-without-id", "html-502"],
     )
     def test_any_failure_falls_back(self, upstream, reply):
         upstream.handler = lambda request: reply
         voices = voice_service.available_voices(client=GalteaClient(upstream.url, "gsk_fake"))
         assert [v.id for v in voices] == DOCUMENTED_IDS
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"voices": [{"id": "nova", "name": "Nova", "languageCode": "es-ES"}]},
+            [{"id": "nova", "name": "Nova", "languageCode": "es-ES"}],
+        ],
+        ids=["envelope", "bare-array"],
+    )
+    def test_the_envelope_and_a_bare_array_both_read(self, upstream, body):
+        upstream.handler = lambda request: json_reply(body)
+        client = GalteaClient(upstream.url, "gsk_fake")
+        assert voice_service.available_voices(client=client) == [
+            Voice("nova", "Nova", "es-ES", None)
+        ]
+        assert voice_service.api_has_voices(client=client) is True
+
+    def test_an_empty_envelope_is_an_api_with_no_voices_on_offer(self, upstream):
+        upstream.handler = lambda request: json_reply({"voices": []})
+        client = GalteaClient(upstream.url, "gsk_fake")
+        assert voice_service.available_voices(client=client) == []
+        assert voice_service.api_has_voices(client=client) is True
+
+    def test_no_voices_route_means_the_api_has_no_voices_and_it_is_cached(self, upstream):
+        upstream.handler = lambda request: html_reply(EXPRESS_404, 404)
+        client = GalteaClient(upstream.url, "gsk_fake")
+        assert voice_service.api_has_voices(client=client) is False
+        assert voice_service.available_voices(client=client) == []
+        assert len(upstream.received()) == 1  # asked once, then cached
+
+    @pytest.mark.parametrize(
+        "reply",
+        [error_reply(404, "Not found"), html_reply("<h1>502</h1>", 502), error_reply(500, "x")],
+        ids=["json-404", "html-502", "500"],
+    )
+    def test_any_other_failure_keeps_the_voices_and_the_documented_four(self, upstream, reply):
+        upstream.handler = lambda request: reply
+        client = GalteaClient(upstream.url, "gsk_fake")
+        assert voice_service.api_has_voices(client=client) is True
+        assert [v.id for v in voice_service.available_voices(client=client)] == DOCUMENTED_IDS
 
     def test_the_fallback_is_not_cached(self, upstream):
         upstream.handler = lambda request: error_reply(503, "down")

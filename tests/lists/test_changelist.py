@@ -127,9 +127,13 @@ def test_the_default_values_given_explicitly_are_not_kept():
         ("ids=%0A%0A&per_page=50", "/phone-connections/?per_page=50"),
         ("product=&product=p1&product=+", "/phone-connections/?product=p1"),
         ("name=caf%C3%A9+bar&q=", "/phone-connections/?name=caf%C3%A9+bar"),
+        ("product=p1&product=p1&name=a&product=p1", "/phone-connections/?product=p1&name=a"),
+        ("product=p1&product=p2&product=p1", "/phone-connections/?product=p2&product=p1"),
+        # A single-valued key means its last value: still the same one.
+        ("name=a&name=b&name=a&q=", "/phone-connections/?name=b&name=a"),
     ],
 )
-def test_empty_parameters_are_left_out(query, clean):
+def test_empty_parameters_and_repeated_values_are_left_out(query, clean):
     request = RequestFactory().get(f"/phone-connections/?{query}")
 
     assert without_empty_params(request) == clean

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.http import QueryDict
 
@@ -38,3 +40,36 @@ def test_removing_one_value_keeps_the_others_and_starts_again_from_the_first_pag
     assert url_without(params, "product", "p1") == "?product=p2&name=a"
     assert url_without(params, "name") == "?product=p1&product=p2"
     assert url_without(QueryDict("name=a&page=2"), "name") == "?"
+
+
+def phone_chips(query: str) -> dict[str, str]:
+    from galtea_admin.phone_connections.filters import PhoneConnectionFilter
+
+    params = QueryDict(query)
+    filterset = PhoneConnectionFilter(params, products=[])
+    return {chip.label: chip.value for chip in filter_chips(filterset, params)}
+
+
+def test_a_box_of_several_values_shows_them_separated_by_commas():
+    query = urlencode(
+        {
+            "names": "Support line\r\n Sales  desk\r\n\r\n",
+            "phones": "+14155552671\n+442079460958",
+            "ids": "pc_1 pc_2,pc_3",
+        }
+    )
+
+    chips = phone_chips(query)
+
+    assert chips["Exact names"] == "Support line, Sales desk"
+    assert chips["Exact phone numbers"] == "+14155552671, +442079460958"
+    assert chips["Ids"] == "pc_1, pc_2, pc_3"
+
+
+def test_a_long_list_of_values_is_cut_at_forty_characters():
+    names = "\n".join(f"Line number {n}" for n in range(1, 6))
+
+    value = phone_chips(urlencode({"names": names}))["Exact names"]
+
+    assert value == "Line number 1, Line number 2, Line numb…"
+    assert len(value) == 40

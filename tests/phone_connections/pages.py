@@ -29,7 +29,7 @@ API_SORT = {
     "created": (("createdAt", "asc"),),
     "-created": (("createdAt", "desc"),),
 }
-COLUMNS = ["Name", "Product", "Phone number", "Voice", "Language", "Speaks first", "Created"]
+COLUMNS = ["Name", "Product", "Phone number", "Voice", "Language", "Speaks first", "Created (UTC)"]
 
 
 def query_of(href: str) -> list[tuple[str, str]]:

@@ -2,7 +2,8 @@
 one of them, and read one result that names each failure.
 
 A Manager deletes rows of the test's own on the session emulator; `gateway` makes chosen
-DELETEs fail while the others go through.
+DELETEs fail while the others go through. The admin deletes in batches
+(`DELETE /phoneConnections/batch`); where an API has no such route it deletes one by one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import pytest
 from django.test import Client
 
 from galtea_admin.audit.models import ChangeRecord
-from tests.galtea.fake_upstream import HANG, error_reply
+from galtea_admin.galtea import contract
+from tests.faults.proxy import Fault
+from tests.galtea.fake_upstream import HANG, error_reply, html_reply
 from tests.pages import (
     BULK_DELETE_URL,
     BulkDeletePage,
@@ -61,6 +64,121 @@ def three_rows(make_row, marker) -> list[dict]:
 
 def ids_of(rows) -> list[str]:
     return [row["id"] for row in rows]
+
+
+BATCH_PATH = "/phoneConnections/batch"
+EXPRESS_404 = "<!DOCTYPE html><html><body><pre>Cannot DELETE /phoneConnections/batch</pre>"
+
+
+def without_batch_route(gateway) -> None:
+    """The API answers the batch route as Express does a route it does not have."""
+    gateway.fail("DELETE", BATCH_PATH, html_reply(EXPRESS_404, 404))
+
+
+def single_deletes(gateway) -> list[str]:
+    return [path for path in gateway.paths("DELETE") if path != BATCH_PATH]
+
+
+def first_call_answers(reply) -> Fault:
+    """A fault whose first matching request gets `reply`; later ones reach the API."""
+    calls = []
+
+    def answer(request, forward):
+        calls.append(request)
+        return reply if len(calls) == 1 else forward(request)
+
+    return Fault("first call", answer)
+
+
+class TestBatches:
+    def test_a_strict_404_names_the_gone_and_the_rest_are_sent_again(
+        self, manager_client, gateway, three_rows
+    ):
+        gone = three_rows[0]
+        message = f"PhoneConnections not found: {gone['id']}"
+        gateway.inject(first_call_answers(error_reply(404, message)), "DELETE", BATCH_PATH)
+        page = ask(manager_client, ids_of(three_rows))
+
+        response = confirm(manager_client, page, follow=True)
+
+        messages = Page(response).messages
+        assert messages[0] == "Deleted 2 phone connections."
+        assert messages[1] == (
+            f"Could not delete “{gone['name']}” (+14155552671): someone deleted it meanwhile."
+        )
+        first, second = gateway.bodies("DELETE")
+        assert sorted(first["ids"]) == sorted(ids_of(three_rows))
+        assert sorted(second["ids"]) == sorted(ids_of(three_rows[1:]))
+        assert deleted_ids() == sorted(ids_of(three_rows[1:]))
+
+    def test_a_404_that_names_no_id_falls_back_to_one_by_one(
+        self, manager_client, gateway, three_rows
+    ):
+        """An API without the route may read `batch` as an id: "not found: batch"."""
+        gateway.fail("DELETE", BATCH_PATH, error_reply(404, "PhoneConnection not found: batch"))
+        page = ask(manager_client, ids_of(three_rows))
+
+        response = confirm(manager_client, page, follow=True)
+
+        assert Page(response).messages == ["Deleted 3 phone connections."]
+        assert sorted(single_deletes(gateway)) == sorted(
+            f"/phoneConnections/{row['id']}" for row in three_rows
+        )
+        assert deleted_ids() == sorted(ids_of(three_rows))
+
+    def test_without_the_route_each_is_deleted_and_recorded(
+        self, manager_client, gateway, three_rows
+    ):
+        without_batch_route(gateway)
+        page = ask(manager_client, ids_of(three_rows))
+
+        response = confirm(manager_client, page, follow=True)
+
+        assert Page(response).messages == ["Deleted 3 phone connections."]
+        assert len(single_deletes(gateway)) == 3
+        assert deleted_ids() == sorted(ids_of(three_rows))
+
+    def test_a_failed_batch_names_every_row_and_records_none(
+        self, manager_client, gateway, three_rows
+    ):
+        gateway.fail("DELETE", BATCH_PATH, error_reply(500, "boom"))
+        page = ask(manager_client, ids_of(three_rows))
+
+        response = confirm(manager_client, page, follow=True)
+
+        messages = Page(response).messages
+        assert len(messages) == 3
+        assert all("Galtea had an internal error" in message for message in messages)
+        assert single_deletes(gateway) == []
+        assert not ChangeRecord.objects.exists()
+        assert all(fetch(gateway.target, row["id"]) for row in three_rows)
+
+    def test_batches_hold_at_most_the_api_limit(
+        self, manager_client, gateway, three_rows, monkeypatch
+    ):
+        monkeypatch.setattr(contract, "MAX_IDS_PER_BATCH_DELETE", 2)
+        page = ask(manager_client, ids_of(three_rows))
+
+        response = confirm(manager_client, page, follow=True)
+
+        assert Page(response).messages == ["Deleted 3 phone connections."]
+        assert [len(body["ids"]) for body in gateway.bodies("DELETE")] == [2, 1]
+        assert deleted_ids() == sorted(ids_of(three_rows))
+
+    def test_a_lost_answer_counts_what_is_gone(self, manager_client, gateway, three_rows):
+        """The batch arrived (and deleted) but its answer was lost: the admin looks."""
+
+        def deleted_then_hang(request, forward):
+            forward(request)
+            return HANG
+
+        gateway.inject(Fault("lost answer", deleted_then_hang), "DELETE", BATCH_PATH)
+        page = ask(manager_client, ids_of(three_rows))
+
+        response = confirm(manager_client, page, follow=True)
+
+        assert Page(response).messages == ["Deleted 3 phone connections."]
+        assert deleted_ids() == sorted(ids_of(three_rows))
 
 
 class TestSelectingRows:
@@ -265,9 +383,7 @@ class TestDeleting:
         assert response.status_code == 302
         assert response.url == CAME_FROM
         deletes = [(w["method"], w["path"]) for w in writes(api)]
-        assert sorted(deletes) == sorted(
-            ("DELETE", f"/phoneConnections/{row['id']}") for row in three_rows
-        )
+        assert deletes == [("DELETE", BATCH_PATH)], "one batch call for the whole selection"
         assert all(fetch(api, row["id"]) is None for row in three_rows)
         records = ChangeRecord.objects.filter(action="delete")
         product = product_name(api, three_rows[0]["productId"])
@@ -300,6 +416,7 @@ class TestDeleting:
     def test_one_failure_does_not_stop_or_hide_the_others(
         self, manager_client, gateway, three_rows
     ):
+        without_batch_route(gateway)
         failing = three_rows[1]
         gateway.fail("DELETE", f"/phoneConnections/{failing['id']}", error_reply(500, "boom"))
         page = ask(manager_client, ids_of(three_rows))
@@ -314,7 +431,8 @@ class TestDeleting:
             f"Could not delete “{failing['name']}” (+442079460958): Galtea had an internal error"
         )
         # The failing row is in the middle of the order the admin deletes in.
-        assert gateway.paths("DELETE") == [
+        assert gateway.paths("DELETE")[0] == BATCH_PATH
+        assert single_deletes(gateway) == [
             f"/phoneConnections/{row['id']}" for row in reversed(three_rows)
         ]
         api = gateway.target
@@ -324,6 +442,7 @@ class TestDeleting:
         assert deleted_ids() == sorted([three_rows[0]["id"], three_rows[2]["id"]])
 
     def test_each_failure_reads_as_one_sentence(self, manager_client, gateway, three_rows):
+        without_batch_route(gateway)
         failing = three_rows[1]
         gateway.fail("DELETE", f"/phoneConnections/{failing['id']}", error_reply(500, "boom"))
         page = ask(manager_client, ids_of(three_rows))
@@ -347,6 +466,7 @@ class TestDeleting:
         # Between the confirmation page and the confirmation, one row is deleted elsewhere,
         # one vanishes just before its DELETE, and two DELETEs fail.
         delete_row(api, by_name["ok2"]["id"])
+        without_batch_route(gateway)
         gateway.fail("DELETE", f"/phoneConnections/{by_name['boom']['id']}", error_reply(500, "x"))
         gone_message = f"PhoneConnection not found: {by_name['gone']['id']}"
         gateway.fail(
@@ -374,7 +494,7 @@ class TestDeleting:
             assert [m for m in failures if m.startswith(label)], (label, failures)
         assert fetch(api, by_name["ok1"]["id"]) is None
         assert deleted_ids() == [by_name["ok1"]["id"]]
-        assert len(gateway.paths("DELETE")) == 4, "each DELETE is sent once, never retried"
+        assert len(single_deletes(gateway)) == 4, "each DELETE is sent once, never retried"
 
     def test_rows_deleted_elsewhere_meanwhile_are_each_named(
         self, manager_client, api, make_row, marker
@@ -397,7 +517,7 @@ class TestDeleting:
     def test_when_every_deletion_fails_there_is_no_success_message(
         self, manager_client, gateway, three_rows
     ):
-        gateway.fail("DELETE", "/phoneConnections/.+", error_reply(503, "maintenance"))
+        gateway.fail("DELETE", "/phoneConnections/.+", error_reply(503, "maintenance"))  # batch too
         page = ask(manager_client, ids_of(three_rows))
 
         response = confirm(manager_client, page, follow=True)
@@ -413,7 +533,7 @@ class TestDeleting:
     ):
         name = f"<script>alert('{marker}')</script>"
         row = make_row(name=name)
-        gateway.fail("DELETE", f"/phoneConnections/{row['id']}", error_reply(500, "x"))
+        gateway.fail("DELETE", BATCH_PATH, error_reply(500, "x"))
         page = ask(manager_client, [row["id"]])
 
         response = confirm(manager_client, page, follow=True)

@@ -72,7 +72,7 @@ class TestFields:
         assert page.detail("Voice").text == "Jack (en-US)"
         assert page.detail("Language").text == "en-US"
         assert page.detail("Speaks first").text.startswith("Agent")
-        created = page.detail("Created")
+        created = page.detail("Created (UTC)")
         assert "by API user" in created.text
         assert created.find_all("span", class_="mono")[-1].text == full["userId"]
 
@@ -119,7 +119,7 @@ class TestCreated:
 
         page = DetailPage(signed_in.get(detail_url(full["id"])))
 
-        time = page.detail("Created").one("time")
+        time = page.detail(f"Created ({zone})").one("time")
         assert time.text == f"{local.day} {local:%b %Y, %H:%M}"
         assert moment(time.attrs["datetime"]) == utc
         assert time.attrs["title"].endswith("UTC")

@@ -85,6 +85,7 @@ def chunk_gateway(settings, paging_emulator):
     settings.GALTEA_API_URL = proxy.url
     settings.GALTEA_API_KEY = paging_emulator.api_key
     settings.GALTEA_READ_TIMEOUT = 1.0
+    settings.GALTEA_EXPORT_READ_TIMEOUT = 1.0  # each chunk's: exports have no page deadline
     yield proxy
     proxy.stop()
 
@@ -446,6 +447,21 @@ class TestFailureHalfway:
         assert match, last_line
         assert match.group(1) == "2000"
 
+    def test_an_upstream_message_cannot_put_a_formula_in_the_error_line(
+        self, client, operator, chunk_gateway
+    ):
+        hostile = 'Bad "x",=HYPERLINK("https://evil.example");@SUM(1)\r\n=1+1\t-2\u202e\x07 end'
+        chunk_gateway.fail_chunk(1000, error_reply(400, hostile))
+        client.force_login(operator)
+
+        lines = read_csv(client.get(EXPORT_CSV_URL))
+
+        assert len(lines) == 1 + 1000 + 1
+        assert lines[-1] == [
+            "ERROR: the export stopped after 1000 rows: "
+            "Bad x =HYPERLINK(https://evil.example) @SUM(1) =1+1 -2 end"
+        ]
+
     def test_json_says_it_is_incomplete_and_why(self, client, operator, chunk_gateway):
         chunk_gateway.fail_chunk(1000, error_reply(502, "bad gateway"))
         client.force_login(operator)
@@ -544,6 +560,31 @@ class TestSpreadsheetSafety:
             "html": names["html"],
         }
         assert {line["phone_number"] for line in by_id.values()} == {"+14155552671"}
+
+    @pytest.mark.parametrize(
+        "start",
+        ["\n", " ", "\u200b", "\ufeff", "\uff1d", "\uff0b", "\uff0d", "\uff20"],
+        ids=[
+            "line-feed",
+            "space",
+            "zero-width-space",
+            "byte-order-mark",
+            "full-width-equals",
+            "full-width-plus",
+            "full-width-minus",
+            "full-width-at",
+        ],
+    )
+    def test_cells_starting_with_what_a_spreadsheet_skips_or_reads_as_a_formula_are_escaped(
+        self, viewer_client, make_row, marker, start
+    ):
+        name = f'{start}=HYPERLINK("https://evil.example","{marker}")'
+        row = make_row(name=name)
+
+        lines = read_csv(viewer_client.get(export_url("csv", {"ids": row["id"]})))
+
+        exported = dict(zip(CSV_HEADER, lines[1], strict=True))
+        assert exported["name"] == "'" + name
 
     def test_a_bare_international_number_is_exported_as_it_is(
         self, viewer_client, make_row, marker

@@ -11,10 +11,12 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.galtea.fake_upstream import error_reply
 from tests.phone_connections.pages import (
     API_SORT,
     LIST_URL,
     ListPage,
+    Page,
     api_rows,
     delete_row,
     list_calls,
@@ -23,7 +25,7 @@ from tests.phone_connections.pages import (
     sort_query,
 )
 
-SORTABLE = {"name": "Name", "phone": "Phone number", "created": "Created"}
+SORTABLE = {"name": "Name", "phone": "Phone number", "created": "Created (UTC)"}
 
 
 def show(client, emulator, query: str = "") -> ListPage:
@@ -260,3 +262,35 @@ def test_no_list_request_is_repeated_within_a_view(signed_in, log):
     show(signed_in, log, "sort=name&page=2")
 
     assert len(list_calls(log)) == 1
+
+
+class TestASortTheApiRejects:
+    """The fields the API sorts by are an assumption: when it refuses one, the list says so
+    and offers its default order instead of failing."""
+
+    def test_the_list_shows_the_apis_message_and_a_link_to_the_default_order(
+        self, viewer_client, gateway
+    ):
+        gateway.fail(
+            "GET", "/phoneConnections", error_reply(400, "Invalid sort field: phoneNumber")
+        )
+        url = f"{LIST_URL}?name=line&sort=-phone&page=2"
+
+        response = viewer_client.get(url)
+
+        page = Page(response)
+        assert page.status == 400
+        alert = page.doc.one("div", class_="alert-error")
+        assert "Galtea cannot sort this list this way." in alert.text
+        assert "Invalid sort field: phoneNumber" in alert.text
+        (link,) = [a for a in alert.find_all("a")]
+        assert link.attrs["href"] == "?name=line"
+        assert page.doc.find("section", class_="problem") is None, "the list, not an error page"
+
+    def test_another_rejection_is_still_an_error_page(self, viewer_client, gateway):
+        gateway.fail("GET", "/phoneConnections", error_reply(400, "Invalid limit"))
+
+        response = viewer_client.get(f"{LIST_URL}?sort=-phone")
+
+        assert response.status_code == 400
+        assert Page(response).doc.find("section", class_="problem") is not None

@@ -114,7 +114,7 @@ class TestDefaultPage:
     def test_the_sorted_header_says_so(self, signed_in, log):
         page = show(signed_in, log)
 
-        assert page.header("Created").attrs["aria-sort"] == "descending"
+        assert page.header("Created (UTC)").attrs["aria-sort"] == "descending"
         for name in COLUMNS[:-1]:
             assert "aria-sort" not in page.header(name).attrs
 
@@ -195,7 +195,7 @@ class TestCellFormatting:
         for row in rows.values():
             created = moment(row["createdAt"])
             local = created.astimezone(ZoneInfo("Europe/Madrid"))
-            time = shown[row["id"]]["Created"].one("time")
+            time = shown[row["id"]]["Created (Europe/Madrid)"].one("time")
             assert time.text == f"{local.day} {local:%b %Y, %H:%M}"
             assert time.attrs["title"].endswith("UTC")
             assert f"{created:%Y-%m-%d %H:%M:%S}" in time.attrs["title"]
@@ -323,7 +323,7 @@ class TestFilters:
         assert older_row["id"] in expected
         assert page.row_ids == expected[:25]
         for row in page.rows:
-            shown = moment(row["Created"].one("time").attrs["datetime"])
+            shown = moment(row["Created (Europe/Madrid)"].one("time").attrs["datetime"])
             assert start <= shown <= end + timedelta(minutes=1)
         assert page.value("created_from") == typed_start
         assert page.value("created_to") == typed_end

@@ -49,7 +49,7 @@ class TestHiding:
         assert response.status_code == 302
         assert response.url == f"{LIST_URL}?sort=name"
         page = open_list(viewer_client, response.url)
-        assert page.column_names == ["Name", "Product", "Phone number", "Created"]
+        assert page.column_names == ["Name", "Product", "Phone number", "Created (UTC)"]
         assert all(len(row) == 4 for row in page.rows)
 
     def test_the_panel_shows_the_hidden_ones_unticked_after_the_shown_ones(
@@ -60,7 +60,7 @@ class TestHiding:
         page = open_list(viewer_client, LIST_URL)
 
         assert [(c.name, c.label, c.shown) for c in page.column_choices] == [
-            ("created", "Created", True),
+            ("created", "Created (UTC)", True),
             ("product", "Product", True),
             ("phone", "Phone number", False),
             ("voice", "Voice", False),
@@ -118,7 +118,7 @@ class TestReordering:
 
         first = page.rows[0]
         expected = api_rows(api, sort="name", limit=1)[0]
-        assert first["Created"].find("time") is not None
+        assert first["Created (UTC)"].find("time") is not None
         assert (
             first["Phone number"].one("span", class_="phone").attrs["title"]
             == (expected["phoneNumber"])
@@ -161,7 +161,7 @@ class TestReordering:
 
         page = open_list(viewer_client, LIST_URL)
 
-        assert page.column_names == ["Name", "Created", "Product", "Phone number"]
+        assert page.column_names == ["Name", "Created (UTC)", "Product", "Phone number"]
 
     def test_the_arrows_at_the_ends_are_disabled(self, viewer_client, api):
         page = open_list(viewer_client, LIST_URL)
@@ -194,7 +194,7 @@ class TestPerPerson:
     ):
         client.force_login(manager)
         choose(client, order=["created", "product"], show=["created", "product"])
-        assert headers(open_list(client, LIST_URL)) == ["Name", "Created", "Product"]
+        assert headers(open_list(client, LIST_URL)) == ["Name", "Created (UTC)", "Product"]
 
         client.force_login(operator)
         page = open_list(client, LIST_URL)
@@ -211,7 +211,7 @@ class TestPerPerson:
         client.force_login(manager)
         assert headers(open_list(client, LIST_URL)) == ["Name", "Voice"]
         client.force_login(operator)
-        assert headers(open_list(client, LIST_URL)) == ["Name", "Language", "Created"]
+        assert headers(open_list(client, LIST_URL)) == ["Name", "Language", "Created (UTC)"]
 
     def test_resetting_is_for_oneself_only(self, client, operator, manager, api):
         client.force_login(manager)

@@ -7,13 +7,17 @@ emulator.
 
 from __future__ import annotations
 
+import time
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.core import signing
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from galtea_admin.preferences.models import SavedView
+from galtea_admin.preferences.saved_views import UNDO_SECONDS
 from tests.conftest import user_with_role
 from tests.pages import SAVE_VIEW_URL, ListView, delete_view_url, list_url, open_list
 from tests.phone_connections.pages import LIST_URL, list_calls, products
@@ -294,7 +298,7 @@ class TestRemoving:
         )
 
         assert pairs(response.redirect_chain[-1][0]) == [("sort", "phone"), ("page", "2")]
-        assert ListView(response).messages == ["Removed the saved view “Old”."]
+        assert ListView(response).messages == ["Removed the saved view “Old”. Undo"]
         assert not SavedView.objects.exists()
 
     @pytest.mark.parametrize("client_fixture", ["viewer_client", "editor_client"])
@@ -325,9 +329,105 @@ class TestRemoving:
         response = manager_client.get(delete_view_url(view.id))
 
         assert response.status_code == 405
+        assert response["Allow"] == "POST"
+        assert ListView(response).h1 == "This address is not a page to open"
         assert SavedView.objects.filter(id=view.id).exists()
 
     def test_a_view_that_does_not_exist_is_not_found(self, manager_client, api):
         response = manager_client.post(delete_view_url(999_999))
 
         assert response.status_code == 404
+
+
+UNDO_URL = "/preferences/saved-views/undo/"
+
+
+def remove(client, view: SavedView, query: str = "sort=phone&page=2"):
+    """Remove `view` through its ×; the list page it lands on, with the message."""
+    return ListView(client.post(delete_view_url(view.id), {"query": query}, follow=True))
+
+
+def undo_form(page: ListView) -> dict[str, str]:
+    """The fields of the message's "Undo" form."""
+    form = page.doc.one("li", class_="message").one("form")
+    assert form.attrs["action"] == UNDO_URL and form.attrs["method"] == "post"
+    assert form.one("button").text == "Undo"
+    return {box.attrs["name"]: box.attrs["value"] for box in form.find_all("input")}
+
+
+class TestUndoingARemoval:
+    def test_one_more_click_brings_it_back_with_its_name_query_and_sharing(
+        self, manager_client, manager, api
+    ):
+        view = saved_view(owner=manager, name="EMEA", query="name=line&sort=-phone", shared=True)
+        page = remove(manager_client, view)
+        assert not SavedView.objects.exists()
+
+        response = manager_client.post(UNDO_URL, undo_form(page), follow=True)
+
+        assert pairs(response.redirect_chain[-1][0]) == [("sort", "phone"), ("page", "2")]
+        assert ListView(response).messages == ["Restored the saved view “EMEA”."]
+        restored = SavedView.objects.get()
+        assert (restored.owner, restored.list_name, restored.name, restored.query) == (
+            manager,
+            LIST_NAME,
+            "EMEA",
+            "name=line&sort=-phone",
+        )
+        assert restored.shared is True
+        assert ListView(response).saved_view("EMEA").note == "shared"
+
+    def test_a_private_view_comes_back_private(self, manager_client, manager, api):
+        page = remove(manager_client, saved_view(owner=manager, name="Mine", query="sort=name"))
+
+        manager_client.post(UNDO_URL, undo_form(page))
+
+        assert SavedView.objects.get().shared is False
+
+    @pytest.mark.parametrize("client_fixture", ["viewer_client", "editor_client"])
+    def test_undo_is_refused_to_everyone_else(
+        self, request, manager_client, manager, client_fixture
+    ):
+        page = remove(manager_client, saved_view(owner=manager, name="Team", shared=True))
+        client = request.getfixturevalue(client_fixture)
+
+        response = client.post(UNDO_URL, undo_form(page))
+
+        assert response.status_code == 403
+        assert not SavedView.objects.exists()
+
+    def test_a_forged_or_damaged_note_is_refused(self, manager_client, manager, api):
+        page = remove(manager_client, saved_view(owner=manager, name="Old"))
+        form = undo_form(page)
+        forged = signing.dumps({"by": manager.pk, "owner": manager.pk, "list": LIST_NAME})
+
+        for note in (form["note"][:-3] + "abc", forged, ""):
+            assert manager_client.post(UNDO_URL, {**form, "note": note}).status_code == 403
+        assert not SavedView.objects.exists()
+
+    def test_too_late_or_twice_is_explained_and_makes_nothing(
+        self, manager_client, manager, api, monkeypatch
+    ):
+        page = remove(manager_client, saved_view(owner=manager, name="Old", query="sort=name"))
+        form = undo_form(page)
+        manager_client.post(UNDO_URL, form, follow=True)
+
+        again = ListView(manager_client.post(UNDO_URL, form, follow=True))
+
+        assert again.messages == ["There is a saved view named “Old” already."]
+        assert SavedView.objects.count() == 1
+        SavedView.objects.all().delete()
+        an_hour_later = time.time() + UNDO_SECONDS + 1
+        monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: an_hour_later))
+        late = ListView(manager_client.post(UNDO_URL, form, follow=True))
+        assert late.messages == ["It is too late to undo that removal: save the view again."]
+        assert not SavedView.objects.exists()
+
+    def test_a_name_holding_html_stays_text_in_the_message(self, manager_client, manager, api):
+        page = remove(manager_client, saved_view(owner=manager, name="<b>x</b>", query="sort=name"))
+
+        assert page.doc.find("b") is None
+        assert page.messages == ["Removed the saved view “<b>x</b>”. Undo"]
+
+    def test_only_by_post(self, manager_client, manager):
+        assert manager_client.get(UNDO_URL).status_code == 405
