@@ -84,6 +84,7 @@ PHONE_CONNECTIONS = ResourceSpec(
     optional_fields=contract.PHONE_CONNECTION_VOICE_FIELDS,
     has_optional_fields=api_has_voices,
     batch_delete=True,
+    sub_routes=frozenset({"voices", "batch"}),
 )
 
 

@@ -50,6 +50,8 @@ class ResourceSpec:
     has_optional_fields: Callable[..., bool] | None = None
     # Whether the API deletes several at once (`DELETE <path>/batch`); else one by one.
     batch_delete: bool = False
+    # Names of the API's own routes below `path` (e.g. "voices"): never an entity's id.
+    sub_routes: frozenset[str] = frozenset()
 
     @property
     def batch_delete_path(self) -> str:
@@ -70,8 +72,10 @@ class ResourceSpec:
 
     def entity_path(self, entity_id: str) -> str:
         """The API path of one entity. Ids of dots only would be resolved away by URL
-        normalisation (`/phoneConnections/..` is `/`), so they cannot name an entity."""
-        if not str(entity_id).strip("."):
+        normalisation (`/phoneConnections/..` is `/`), and the name of one of the API's own
+        routes below the resource (`/phoneConnections/voices`) is that route: neither can name
+        an entity."""
+        if not str(entity_id).strip(".") or entity_id in self.sub_routes:
             raise GalteaNotFound(f"{self.api_name} not found: {entity_id}")
         return f"{self.path}/{contract.path_segment(entity_id)}"
 

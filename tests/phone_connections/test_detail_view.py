@@ -166,3 +166,12 @@ class TestNavigation:
         assert target.path == "/accounts/login/"
         assert parse_qs(target.query)["next"] == [path]
         assert log.requests_received() == []
+
+
+@pytest.mark.parametrize("route", ["voices", "batch"])
+def test_the_apis_own_routes_never_name_a_connection(route, viewer_client, api):
+    """`/phone-connections/voices/` is not the API's voices list read as a connection."""
+    response = viewer_client.get(f"/phone-connections/{route}/")
+
+    assert response.status_code == 404
+    assert api.requests_received() == []
