@@ -8,15 +8,14 @@ import re
 
 from django.conf import settings
 
+from galtea_admin.galtea.redaction import redact_api_key
+
 # A path followed by its query string: the query string is dropped.
 QUERY_STRING = re.compile(r"(/[^\s?#\"'<>]*)\?[^\s#\"'<>]*")
-REDACTED = "[redacted]"
 
 
 def redact(text: str) -> str:
-    key = getattr(settings, "GALTEA_API_KEY", "")
-    if key:
-        text = text.replace(key, REDACTED)
+    text = redact_api_key(text, getattr(settings, "GALTEA_API_KEY", ""))
     return QUERY_STRING.sub(r"\1", text)
 
 

@@ -1,6 +1,7 @@
 """Response headers Django 5.2 does not set by itself."""
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 
@@ -32,3 +33,21 @@ class PrivatePagesMiddleware:
         if response.streaming or (user is not None and user.is_authenticated):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request whose body is larger than MAX_REQUEST_BODY_BYTES before anything
+    reads it (413), so that nobody can make the app spool a huge upload to disk first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
+            return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
+        return self.get_response(request)

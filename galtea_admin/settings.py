@@ -102,6 +102,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "galtea_admin.security.ContentSecurityPolicyMiddleware",
+    "galtea_admin.security.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,6 +215,9 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# The largest request body the admin reads; a larger one is refused (413) before it is read.
+MAX_REQUEST_BODY_BYTES = env_number("DJANGO_MAX_REQUEST_BYTES", 10 * 1024 * 1024, int)
 
 # --- Security headers and HTTPS (production runs behind a TLS-terminating reverse proxy) ---
 X_FRAME_OPTIONS = "DENY"

@@ -41,6 +41,7 @@ from galtea_admin.galtea.errors import (
     GalteaUnauthorized,
     GalteaUnavailable,
 )
+from galtea_admin.galtea.redaction import redact_api_key
 
 logger = logging.getLogger(__name__)
 
@@ -273,7 +274,7 @@ class GalteaClient:
             return None
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested beyond any real answer
             raise GalteaBadAnswer(
                 "Galtea sent an answer that is not valid JSON.",
                 upstream_status=response.status_code,
@@ -283,16 +284,14 @@ class GalteaClient:
         """The API's own explanation (`message`, else `error`), made safe to show."""
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         if not isinstance(body, dict):
             return None
         message = body.get("message") or body.get("error")
         if not isinstance(message, str) or not message.strip():
             return None
-        if self._api_key:
-            message = message.replace(self._api_key, "[redacted]")
-        return message.strip()[:MAX_MESSAGE_LENGTH]
+        return redact_api_key(message, self._api_key).strip()[:MAX_MESSAGE_LENGTH]
 
     def _log_failure(self, method: str, path: str, error: GalteaError) -> None:
         logger.warning(
