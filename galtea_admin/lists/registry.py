@@ -100,10 +100,6 @@ class ResourceAdmin:
         product and its creation; a line whose attribute the API lacks is left out."""
         return []
 
-    def detail_context(self, record) -> dict:
-        """What the resource's detail template shows besides the record and its product."""
-        return {}
-
     def extra_urls(self) -> list:
         """URL patterns of the resource's own pages (beside the shared ones)."""
         return []

@@ -214,7 +214,7 @@ class ObjectDetailView(ResourceView):
     def get(self, request, entity_id: str):
         resource = self.resource
         record = resource_get(resource.spec, entity_id=entity_id)
-        products = {product.id: product for product in cached_products()}
+        products = products_by_id()
         history = ChangeRecord.objects.filter(object_type=resource.key, object_id=record.id)
         context = {
             "object": record,
@@ -228,9 +228,13 @@ class ObjectDetailView(ResourceView):
                 for field, label, value in resource.detail_rows(record)
                 if field not in self.absent_fields
             ],
-            **resource.detail_context(record),
         }
         return self.render("detail", context)
+
+
+def products_by_id() -> dict:
+    """The organization's products by id (cached briefly), to name each entity's product."""
+    return {product.id: product for product in cached_products()}
 
 
 def failure_message(form, error: GalteaError) -> str:
@@ -428,7 +432,7 @@ class ObjectDeleteView(ResourceView):
         context = {
             "object": record,
             "summary": self.resource.summary(record),
-            "product": self.products().get(record.product_id),
+            "product": products_by_id().get(record.product_id),
             "next_url": next_url,
             "cancel_url": next_url or self.detail_url(record.id),
             "error": f"Nothing was deleted. {error.title}: {error.message}" if error else "",
@@ -443,7 +447,7 @@ class ObjectDeleteView(ResourceView):
         except GalteaNotFound:
             messages.info(request, f"That {resource.noun} had already been deleted.")
             return redirect(next_url or self.list_url)
-        product = self.products().get(record.product_id)
+        product = products_by_id().get(record.product_id)
         try:
             editing.delete(
                 request.user,
@@ -462,10 +466,6 @@ class ObjectDeleteView(ResourceView):
             next_url = safe_target(request, QueryDict(urlsplit(next_url).query).get(NEXT_VAR, ""))
         return redirect(next_url or self.list_url)
 
-    @staticmethod
-    def products() -> dict:
-        return {product.id: product for product in cached_products()}
-
 
 class BulkDeleteView(ResourceView):
     """Step 1 (no `confirm`): list what would be deleted. Step 2: delete each one."""
@@ -481,7 +481,7 @@ class BulkDeleteView(ResourceView):
         except bulk.BadSelection as problem:
             messages.error(request, str(problem))
             return redirect(next_url)
-        products = {product.id: product for product in cached_products()}
+        products = products_by_id()
         if request.POST.get("confirm") != "yes":
             lookup = bulk.look_up(resource, ids)
             rows = [

@@ -8,7 +8,9 @@ from galtea_admin.webrtc_connections.filters import WebRtcConnectionFilter
 from galtea_admin.webrtc_connections.forms import WebRtcConnectionForm
 from galtea_admin.webrtc_connections.tables import (
     WebRtcConnectionTable,
-    key_label,
+    agent_detail,
+    key_detail,
+    speaker_detail,
     speaker_label,
 )
 
@@ -58,8 +60,9 @@ class WebRtcConnectionAdmin(ResourceAdmin):
     def value_describer(self):
         return describe_value
 
-    def detail_context(self, record) -> dict:
-        return {
-            "api_key": key_label(record.has_api_key),
-            "speaks_first": speaker_label(record.agent_speaks_first),
-        }
+    def detail_rows(self, record) -> list[tuple[str, str, object]]:
+        return [
+            ("agent_name", "Agent", agent_detail(record.agent_name)),
+            ("has_api_key", "API key", key_detail(record.has_api_key)),
+            ("agent_speaks_first", "Speaks first", speaker_detail(record.agent_speaks_first)),
+        ]

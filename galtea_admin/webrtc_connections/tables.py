@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.html import format_html
 
 from galtea_admin.galtea.webrtc_connections import SORTABLE_FIELDS
 from galtea_admin.lists.registry import lazy_label_with_time_zone
@@ -15,6 +16,23 @@ def key_label(has_api_key: bool) -> str:
 
 def speaker_label(agent_speaks_first: bool) -> str:
     return "Agent" if agent_speaks_first else "Caller"
+
+
+def key_detail(has_api_key: bool):
+    """Whether a key is set, on the detail page, saying that the key itself is never shown."""
+    note = "(Galtea never shows the key itself)"
+    return format_html('{} <span class="muted">{}</span>', key_label(has_api_key), note)
+
+
+def speaker_detail(agent_speaks_first: bool):
+    note = (
+        "(the agent greets first)" if agent_speaks_first else "(the simulated caller speaks first)"
+    )
+    return format_html('{} <span class="muted">{}</span>', speaker_label(agent_speaks_first), note)
+
+
+def agent_detail(agent_name: str):
+    return format_html('<span class="mono">{}</span>', agent_name)
 
 
 class WebRtcConnectionTable(ResourceTable):
