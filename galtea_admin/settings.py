@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 from galtea_admin.galtea import contract
@@ -120,6 +121,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "galtea_admin.urls"
 WSGI_APPLICATION = "galtea_admin.wsgi.application"
 
+# Django's own form and widget templates in Jinja2.
+DJANGO_FORM_TEMPLATES = Path(django.__file__).parent / "forms" / "jinja2"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -133,6 +136,15 @@ TEMPLATES = [
                 "galtea_admin.lists.context_processors.navigation",
             ],
         },
+    },
+    {
+        # What a page draws many times over (form fields and widgets, table rows) is Jinja2,
+        # several times faster than Django's templates; pages are Django templates.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2", DJANGO_FORM_TEMPLATES],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "galtea_admin.template_environment.environment"},
     },
 ]
 # Forms are drawn with the templates above (Django's widgets, the admin's field wrapper).

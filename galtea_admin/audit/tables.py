@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import NoReverseMatch
-from django.utils.html import format_html, format_html_join
 
 from galtea_admin.audit.describing import Describers
+from galtea_admin.lists import cells
 from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.registry import lazy_label_with_time_zone, site
 from galtea_admin.lists.tables import ListTable, moment_cell
+
+CELLS = "audit/_cells.html"
 
 
 class ChangeRecordTable(ListTable):
@@ -44,9 +46,7 @@ class ChangeRecordTable(ListTable):
         return moment_cell(value)
 
     def render_action(self, record):
-        return format_html(
-            '<span class="badge badge-{}">{}</span>', record.action, record.get_action_display()
-        )
+        return cells.draw(CELLS, "action", record.action, record.get_action_display())
 
     def render_object_type(self, value):
         resource = site.get(value)
@@ -54,14 +54,10 @@ class ChangeRecordTable(ListTable):
 
     def render_object_label(self, value, record):
         if record.action == "delete":
-            return format_html('{} <span class="muted mono">{}</span>', value, record.object_id)
+            return cells.with_note(value, record.object_id, "muted mono")
         return value
 
     def render_changes(self, record):
         if record.action != "update":
-            return format_html('<span class="muted">{}</span>', "all fields")
-        return format_html_join(
-            "",
-            '<div><span class="change-field">{}:</span> <del>{}</del> → <ins>{}</ins></div>',
-            self.describers.changes(record),
-        )
+            return cells.draw(cells.SHARED, "muted", "all fields")
+        return cells.draw(CELLS, "changes", self.describers.changes(record))

@@ -12,13 +12,13 @@ from functools import cache
 import django_tables2 as tables
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
 
 from galtea_admin.galtea import contract
+from galtea_admin.lists import cells
 from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.params import NEXT_VAR, ORDER_VAR, PAGE_VAR, PER_PAGE_VAR, query_string
 from galtea_admin.lists.registry import EMPTY
@@ -86,12 +86,7 @@ def moment_cell(value):
     readable = (
         f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local.hour:02d}:{local.minute:02d}"
     )
-    return format_html(
-        '<time datetime="{}" title="{} UTC">{}</time>',
-        exact,
-        exact.replace("T", " ").rstrip("Z"),
-        readable,
-    )
+    return cells.draw(cells.SHARED, "moment", exact, readable)
 
 
 @dataclass(frozen=True)
@@ -223,7 +218,7 @@ MISSING = object()
 
 def linked(content, url: str | None):
     """A cell's content as a link to `url` (the row's page), as Django admin's lists link."""
-    return format_html('<a href="{}">{}</a>', url, content) if url else content
+    return cells.link(url, content) if url else content
 
 
 def with_space(attrs: SafeString) -> SafeString:
@@ -285,11 +280,7 @@ class ResourceTable(ListTable):
     def render_product(self, value):
         cell = self.product_cells.get(value)
         if cell is None:  # once per product and page
-            name = self.product_names.get(value)
-            if name is None:
-                cell = format_html('<span class="mono" title="Unknown product">{}</span>', value)
-            else:
-                cell = format_html('<span title="{}">{}</span>', value, name)
+            cell = cells.draw(cells.SHARED, "product", value, self.product_names.get(value))
             self.product_cells[value] = cell
         return cell
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.voices import Voice, default_voice
+from galtea_admin.lists import cells
 from galtea_admin.lists.registry import EMPTY, lazy_label_with_time_zone
 from galtea_admin.lists.tables import ResourceTable, sorted_by
 from galtea_admin.phone_connections import phone_numbers
@@ -74,15 +74,12 @@ class PhoneConnectionTable(ResourceTable):
 def phone_cell(e164: str):
     """A number as people read it, its country beside it, the exact number on hover."""
     formatted, country = phone_numbers.describe(e164)
-    number = format_html('<span class="phone" title="{}">{}</span>', e164, formatted)
-    if not country:
-        return number
-    return format_html('{} <span class="country">{}</span>', number, country)
+    return cells.draw("phone_connections/_cells.html", "phone", e164, formatted, country)
 
 
 def phone_detail(e164: str):
     """A number on its detail page: as people read it, then exactly as stored."""
-    return format_html('{} <span class="muted mono">{}</span>', phone_cell(e164), e164)
+    return cells.with_note(phone_cell(e164), e164, "muted mono")
 
 
 def speaker_detail(agent_speaks_first: bool):
@@ -91,7 +88,7 @@ def speaker_detail(agent_speaks_first: bool):
         if agent_speaks_first
         else "(the simulated caller speaks first)"
     )
-    return format_html('{} <span class="muted">{}</span>', speaker_label(agent_speaks_first), note)
+    return cells.with_note(speaker_label(agent_speaks_first), note)
 
 
 def describe_value(field: str, value, voices: list[Voice]) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from galtea_admin.galtea.webrtc_connections import SORTABLE_FIELDS
+from galtea_admin.lists import cells
 from galtea_admin.lists.registry import lazy_label_with_time_zone
 from galtea_admin.lists.tables import ResourceTable, sorted_by
 
@@ -21,18 +21,18 @@ def speaker_label(agent_speaks_first: bool) -> str:
 def key_detail(has_api_key: bool):
     """Whether a key is set, on the detail page, saying that the key itself is never shown."""
     note = "(Galtea never shows the key itself)"
-    return format_html('{} <span class="muted">{}</span>', key_label(has_api_key), note)
+    return cells.with_note(key_label(has_api_key), note)
 
 
 def speaker_detail(agent_speaks_first: bool):
     note = (
         "(the agent greets first)" if agent_speaks_first else "(the simulated caller speaks first)"
     )
-    return format_html('{} <span class="muted">{}</span>', speaker_label(agent_speaks_first), note)
+    return cells.with_note(speaker_label(agent_speaks_first), note)
 
 
 def agent_detail(agent_name: str):
-    return format_html('<span class="mono">{}</span>', agent_name)
+    return cells.mono(agent_name)
 
 
 class WebRtcConnectionTable(ResourceTable):
