@@ -12,8 +12,10 @@ from waitress.server import create_server
 
 from emulator.app import EmulatorApp
 from emulator.generation import ApiGeneration
+from emulator.presigned_urls import DEFAULT_LIFETIME_SECONDS
+from emulator.recording_fault import RecordingFault
 from emulator.request_log import RequestLog
-from emulator.schema import PHONE_CONNECTIONS, WEBRTC_CONNECTIONS
+from emulator.schema import PHONE_CONNECTIONS, SESSIONS, VERSIONS, WEBRTC_CONNECTIONS
 from emulator.seed import seed_store
 from emulator.store import Store
 
@@ -26,6 +28,13 @@ def non_negative_int(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
     return value
 
 
@@ -43,7 +52,8 @@ def argument_parser() -> argparse.ArgumentParser:
         required=True,
         help=(
             "Phone connections to create when the store has none; a tenth as many WebRTC "
-            "connections (at least 10, none for 0) are created when it has none of those."
+            "connections (at least 10, none for 0) are created when it has none of those, "
+            "and versions and their sessions (none for 0) likewise."
         ),
     )
     parser.add_argument("--api-key", required=True, help="The key every request must bear.")
@@ -58,6 +68,22 @@ def argument_parser() -> argparse.ArgumentParser:
             "voice and languageCode, and GET /phoneConnections/voices exists) or 'current' "
             "(without those three, as the API may be today). Default: %(default)s."
         ),
+    )
+    parser.add_argument(
+        "--recording-fault",
+        choices=[fault.value for fault in RecordingFault],
+        default=RecordingFault.NONE.value,
+        help=(
+            "'429' makes every recording transfer (GET /storage/generate-get-presigned-url and "
+            "the download through a link) answer 429 Too Many Requests, as the API's transfer "
+            "limit does. Default: %(default)s."
+        ),
+    )
+    parser.add_argument(
+        "--recording-url-seconds",
+        type=positive_int,
+        default=DEFAULT_LIFETIME_SECONDS,
+        help="How long a presigned recording link stays valid. Default: %(default)s.",
     )
     return parser
 
@@ -78,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             latency_ms=options.latency_ms,
             request_log=request_log,
             api_generation=ApiGeneration(options.api_generation),
+            recording_fault=RecordingFault(options.recording_fault),
+            recording_url_seconds=options.recording_url_seconds,
         )
         server = create_server(
             app,
@@ -93,7 +121,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{store.count(WEBRTC_CONNECTIONS)} WebRTC connections"
         )
         generation = f"the {options.api_generation} API"
-        print(f"Galtea API emulator listening on {address} ({counts}), {generation}", flush=True)
+        calls = f"{store.count(VERSIONS)} versions, {store.count(SESSIONS)} sessions"
+        print(
+            f"Galtea API emulator listening on {address} ({counts}), {generation}; {calls}",
+            flush=True,
+        )
         server.run()
 
 

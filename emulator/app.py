@@ -3,7 +3,8 @@
 Routing works on the raw request path, as Express does: `//phoneConnections` matches no
 route, and a path parameter is percent-decoded only after matching. Unknown routes get
 Express's HTML 404 page; the API's own errors are JSON `{"error", "message"}`. The routes
-depend on the generation of the API the emulator plays.
+depend on the generation of the API the emulator plays. Every route needs the API key but
+the presigned recording links, which carry their own signature.
 """
 
 from __future__ import annotations
@@ -37,11 +38,16 @@ from emulator.handlers import (
     update_row,
 )
 from emulator.phone_connections import phone_connection_resource
+from emulator.presigned_urls import DEFAULT_LIFETIME_SECONDS, UrlSigner
 from emulator.products import PRODUCT
 from emulator.querystring import QueryParams
+from emulator.recording_fault import RecordingFault
+from emulator.recordings import DOWNLOAD_PREFIX, PRESIGN_PATH, Recordings
 from emulator.request_log import RequestLog
-from emulator.resource import Resource
+from emulator.resource import Resource, Write
+from emulator.sessions import SESSION
 from emulator.store import Store
+from emulator.versions import VERSION
 from emulator.webrtc_connections import WEBRTC_CONNECTION
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -52,8 +58,10 @@ NOT_FOUND_PAGE = (
 )
 UNAUTHORIZED_MESSAGE = "Missing or invalid API key: send it as 'Authorization: Bearer <key>'."
 BATCH_SEGMENT = "batch"
-# (status, content type or None for an answer without a body, body)
-Answer = tuple[int, str | None, bytes]
+# A host as a Host header may name it: a name or address, and a port.
+HOST_SHAPE = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+# (status, content type or None for an answer without a body, body, more headers)
+Answer = tuple[int, str | None, bytes, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True)
@@ -61,12 +69,13 @@ class Route:
     """`pattern` is a path like `/phoneConnections/{id}`; `{id}` matches one segment.
 
     A route without a handler is no route: it answers the unknown-route page, and keeps its
-    path from reaching a later pattern.
+    path from reaching a later pattern. A `public` route is served without the API key.
     """
 
     method: str
     pattern: str
     handler: Callable[..., Reply] | None
+    public: bool = False
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -92,20 +101,31 @@ def resource_routes(resource: Resource) -> tuple[Route, ...]:
         Route("GET", item, partial(get_row, resource)),
     ]
     if resource.body:
-        routes += [
-            Route("POST", path, partial(create_row, resource)),
-            Route("PATCH", item, partial(update_row, resource)),
-            Route("DELETE", item, partial(delete_row, resource)),
-        ]
+        writes = {
+            Write.CREATE: Route("POST", path, partial(create_row, resource)),
+            Write.UPDATE: Route("PATCH", item, partial(update_row, resource)),
+            Write.DELETE: Route("DELETE", item, partial(delete_row, resource)),
+        }
+        routes += [route for write, route in writes.items() if write in resource.writes]
     return tuple(routes)
 
 
-def api_routes(generation: ApiGeneration) -> tuple[Route, ...]:
+def recording_routes(recordings: Recordings) -> tuple[Route, ...]:
+    return (
+        Route("GET", PRESIGN_PATH, recordings.presign),
+        Route("GET", f"{DOWNLOAD_PREFIX}/{{id}}", recordings.download, public=True),
+    )
+
+
+def api_routes(generation: ApiGeneration, recordings: Recordings) -> tuple[Route, ...]:
     return (
         Route("GET", "/minimum-sdk-version", minimum_sdk_version),
         *resource_routes(PRODUCT),
         *resource_routes(phone_connection_resource(generation)),
         *resource_routes(WEBRTC_CONNECTION),
+        *resource_routes(VERSION),
+        *resource_routes(SESSION),
+        *recording_routes(recordings),
     )
 
 
@@ -113,7 +133,11 @@ CompiledRoutes = tuple[tuple[Route, re.Pattern[str]], ...]
 
 
 class EmulatorApp:
-    """Answers every request after `latency_ms`, and records it in the request log if any."""
+    """Answers every request after `latency_ms`, and records it in the request log if any.
+
+    Recording links stay valid for `recording_url_seconds`; `recording_fault` makes every
+    recording transfer fail as it says.
+    """
 
     def __init__(
         self,
@@ -123,10 +147,13 @@ class EmulatorApp:
         latency_ms: int = 0,
         request_log: RequestLog | None = None,
         api_generation: ApiGeneration = ApiGeneration.DOCUMENTED,
+        recording_fault: RecordingFault = RecordingFault.NONE,
+        recording_url_seconds: int = DEFAULT_LIFETIME_SECONDS,
     ) -> None:
         self._store = store
+        recordings = Recordings(UrlSigner(recording_url_seconds), recording_fault)
         self._routes: CompiledRoutes = tuple(
-            (route, route.regex) for route in api_routes(api_generation)
+            (route, route.regex) for route in api_routes(api_generation, recordings)
         )
         self._api_key = api_key.encode()
         self._latency_seconds = latency_ms / 1000
@@ -136,7 +163,7 @@ class EmulatorApp:
         method = environ["REQUEST_METHOD"]
         path = _raw_path(environ)
         query = environ.get("QUERY_STRING", "")
-        status, content_type, body = self._answer(environ, method, path, query)
+        status, content_type, body, extra_headers = self._answer(environ, method, path, query)
         if self._latency_seconds:
             time.sleep(self._latency_seconds)
         if self._request_log:
@@ -146,19 +173,25 @@ class EmulatorApp:
             if content_type
             else []
         )
-        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        start_response(f"{status} {HTTPStatus(status).phrase}", [*headers, *extra_headers])
         return [body]
 
     def _answer(self, environ: dict[str, Any], method: str, path: str, query: str) -> Answer:
-        if not self._authorized(environ.get("HTTP_AUTHORIZATION", "")):
-            return _json_error(ApiError(HTTPStatus.UNAUTHORIZED, UNAUTHORIZED_MESSAGE))
         found = _find_route(self._routes, method, path)
+        public = found is not None and found[0].public
+        if not public and not self._authorized(environ.get("HTTP_AUTHORIZATION", "")):
+            return _json_error(ApiError(HTTPStatus.UNAUTHORIZED, UNAUTHORIZED_MESSAGE))
         if found is None:
             return _not_found_page(method, path)
-        handler, path_args = found
+        route, path_args = found
         try:
-            request = Request(QueryParams(_wsgi_text(query)), _read_body(environ))
-            reply = handler(self._store, request, *path_args)
+            request = Request(
+                QueryParams(_wsgi_text(query)),
+                _read_body(environ),
+                headers=_request_headers(environ),
+                origin=_origin(environ),
+            )
+            reply = route.handler(self._store, request, *path_args)
         except ApiError as error:
             return _json_error(error)
         except Exception as error:
@@ -166,8 +199,10 @@ class EmulatorApp:
             return _json_error(ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, str(error)))
         if reply.status == HTTPStatus.NO_CONTENT:
             # waitress adds `Connection: close` to a 204 (Express would not); clients reconnect.
-            return reply.status, None, b""
-        return _json(reply.status, reply.payload)
+            return reply.status, None, b"", reply.headers
+        if reply.content is not None:
+            return reply.status, reply.content_type, reply.content, reply.headers
+        return (*_json(reply.status, reply.payload), reply.headers)
 
     def _authorized(self, header: str) -> bool:
         scheme, _, token = header.partition(" ")
@@ -176,16 +211,35 @@ class EmulatorApp:
         return hmac.compare_digest(token.strip().encode("latin-1"), self._api_key)
 
 
-def _find_route(
-    routes: CompiledRoutes, method: str, path: str
-) -> tuple[Callable[..., Reply], list[str]] | None:
+def _find_route(routes: CompiledRoutes, method: str, path: str) -> tuple[Route, list[str]] | None:
     for route, regex in routes:
         match = regex.fullmatch(path)
         if match and route.method == method:
             if route.handler is None:
                 return None
-            return route.handler, [unquote(_wsgi_text(group)) for group in match.groups()]
+            return route, [unquote(_wsgi_text(group)) for group in match.groups()]
     return None
+
+
+def _request_headers(environ: dict[str, Any]) -> dict[str, str]:
+    """The request's headers by lower-case name, but the key: no handler needs to see it."""
+    return {
+        name[len("HTTP_") :].replace("_", "-").lower(): value
+        for name, value in environ.items()
+        if name.startswith("HTTP_") and name != "HTTP_AUTHORIZATION"
+    }
+
+
+def _origin(environ: dict[str, Any]) -> str:
+    """The scheme and host the client reached the emulator at, for links back to it.
+
+    The Host header is taken when it is a plain host and port, else the server's name and
+    port, as PEP 3333 rebuilds a request's URL.
+    """
+    host = environ.get("HTTP_HOST", "")
+    if not HOST_SHAPE.fullmatch(host):
+        host = f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    return f"{environ['wsgi.url_scheme']}://{host}"
 
 
 def _raw_path(environ: dict[str, Any]) -> str:
@@ -208,15 +262,15 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return environ["wsgi.input"].read(length) if length > 0 else b""
 
 
-def _json(status: int, payload: Any) -> Answer:
+def _json(status: int, payload: Any) -> tuple[int, str, bytes]:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     return status, JSON_TYPE, body
 
 
 def _json_error(error: ApiError) -> Answer:
-    return _json(error.status, error.payload())
+    return (*_json(error.status, error.payload()), error.headers)
 
 
 def _not_found_page(method: str, path: str) -> Answer:
     page = NOT_FOUND_PAGE.format(method=html.escape(method), path=html.escape(path))
-    return HTTPStatus.NOT_FOUND, HTML_TYPE, page.encode()
+    return HTTPStatus.NOT_FOUND, HTML_TYPE, page.encode(), ()

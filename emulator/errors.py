@@ -8,10 +8,13 @@ from http import HTTPStatus
 class ApiError(Exception):
     """An answer the API gives as a JSON error body instead of the requested resource."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(
+        self, status: int, message: str, *, headers: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers
 
     @property
     def title(self) -> str:

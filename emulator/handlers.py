@@ -8,7 +8,8 @@ live in `app`.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -19,7 +20,14 @@ from emulator.resource import Lookup, Resource
 from emulator.schema import PRODUCTS
 from emulator.store import DuplicateNameError, Store
 from emulator.timestamps import now_ms
-from emulator.validation import parse_batch_ids, parse_json_object, validate_changes, validate_new
+from emulator.validation import (
+    BodySpec,
+    check_at_most_one,
+    parse_batch_ids,
+    parse_json_object,
+    validate_changes,
+    validate_new,
+)
 
 # The user behind the emulator's one API key: the creator of every row made through the API.
 API_USER_ID = "user_api"
@@ -28,18 +36,28 @@ SDK_VERSIONS = {"minimumSdkVersionSupported": "5.0.0", "latestSdkVersionPublishe
 
 @dataclass(frozen=True)
 class Request:
-    """What a handler reads from an HTTP request."""
+    """What a handler reads from an HTTP request. `headers` are keyed by lower-case name;
+    `origin` is the scheme and host the client reached the emulator at."""
 
     query: QueryParams
     body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+    origin: str = ""
 
 
 @dataclass(frozen=True)
 class Reply:
-    """A status and its JSON payload; a 204 has no body, whatever the payload."""
+    """A status and its JSON payload; a 204 has no body, whatever the payload.
+
+    A reply with `content` sends those bytes as they are, typed `content_type`, instead of
+    JSON. `headers` are added to the answer's own.
+    """
 
     status: int
     payload: Any = None
+    content: bytes | None = None
+    content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def list_rows(resource: Resource, store: Store, request: Request) -> Reply:
@@ -63,6 +81,7 @@ def create_row(resource: Resource, store: Store, request: Request) -> Reply:
     values = validate_new(resource.body, parse_json_object(request.body))
     if store.get(PRODUCTS, values["product_id"]) is None:
         raise bad_request(f"Product not found: {values['product_id']}")
+    _check_row(resource, store, values, values)
     row = {
         # Columns this generation of the API does not serve are stored as null.
         **dict.fromkeys(resource.table.columns),
@@ -81,6 +100,11 @@ def create_row(resource: Resource, store: Store, request: Request) -> Reply:
 
 def update_row(resource: Resource, store: Store, request: Request, row_id: str) -> Reply:
     changes = validate_changes(resource.body, parse_json_object(request.body))
+    if resource.body.needs_the_row:
+        current = store.get(resource.table, row_id)
+        if current is None:
+            raise _missing(resource, row_id)
+        _check_row(resource, store, {**dict(current), **changes}, changes)
     try:
         updated = store.update(resource.table, row_id, changes)
     except DuplicateNameError:
@@ -115,9 +139,31 @@ def minimum_sdk_version(store: Store, request: Request) -> Reply:
     return Reply(HTTPStatus.OK, SDK_VERSIONS)
 
 
+def _check_row(
+    resource: Resource, store: Store, row: Mapping[str, Any], written: Mapping[str, Any]
+) -> None:
+    """The rules a write's outcome `row` must keep beyond each field's own check: at most one
+    of an exclusive group set, and each reference `written` names a live row of its product."""
+    spec: BodySpec = resource.body
+    check_at_most_one(spec, row)
+    for column, reference in spec.references.items():
+        target_id = written.get(column)
+        if target_id is None:
+            continue
+        target = store.get(reference.table, target_id)
+        if target is None:
+            raise bad_request(f"{reference.singular} not found: {target_id}")
+        if target["product_id"] != row["product_id"]:
+            raise bad_request(
+                f"{reference.singular} {target_id} belongs to another product "
+                f"than this {spec.noun}."
+            )
+
+
 def _missing(resource: Resource, row_id: str) -> ApiError:
     return not_found(f"{resource.singular} not found: {row_id}")
 
 
 def _duplicate_name(resource: Resource) -> ApiError:
-    return bad_request(f"A {resource.singular} with the same name already exists for this product.")
+    clash = resource.duplicate_name
+    return ApiError(clash.status, clash.message)

@@ -181,4 +181,94 @@ CREATE TABLE IF NOT EXISTS webrtc_connections (
     },
 )
 
-TABLES = (PRODUCTS, PHONE_CONNECTIONS, WEBRTC_CONNECTIONS)
+# A few thousand rows at most, so an index per filter or sort order, not covering ones.
+# A version has at most one conversation target: one of the three `*_connection_id` columns.
+VERSIONS = Table(
+    name="versions",
+    ddl="""
+CREATE TABLE IF NOT EXISTS versions (
+    id TEXT NOT NULL UNIQUE,
+    product_id TEXT NOT NULL REFERENCES products (id),
+    name TEXT NOT NULL,
+    name_folded TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    description TEXT,
+    model_id TEXT,
+    phone_connection_id TEXT,
+    webrtc_connection_id TEXT,
+    conversation_endpoint_connection_id TEXT,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+)""",
+    columns=(
+        "id",
+        "product_id",
+        "name",
+        "number",
+        "description",
+        "model_id",
+        "phone_connection_id",
+        "webrtc_connection_id",
+        "conversation_endpoint_connection_id",
+        "created_at",
+        "deleted_at",
+    ),
+    folded={"name": "name_folded"},
+    indexes={
+        "versions_live_product_name": (True, "product_id, name"),
+        "versions_live_created": (False, "created_at, id"),
+        "versions_live_product_created": (False, "product_id, created_at, id"),
+        "versions_live_name": (False, "name, id"),
+        "versions_live_phone_connection": (False, "phone_connection_id, created_at, id"),
+        "versions_live_webrtc_connection": (False, "webrtc_connection_id, created_at, id"),
+    },
+)
+
+# `product_id` is the session's version's, copied when the session is made (a version never
+# changes product), so `productIds[]` needs no join.
+SESSIONS = Table(
+    name="sessions",
+    ddl="""
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT NOT NULL UNIQUE,
+    version_id TEXT NOT NULL REFERENCES versions (id),
+    product_id TEXT NOT NULL REFERENCES products (id),
+    test_case_id TEXT,
+    custom_id TEXT,
+    status TEXT NOT NULL,
+    stopping_reason TEXT,
+    error TEXT,
+    recording_uri TEXT,
+    user_id TEXT,
+    run_id TEXT,
+    is_production INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    deleted_at INTEGER
+)""",
+    columns=(
+        "id",
+        "version_id",
+        "product_id",
+        "test_case_id",
+        "custom_id",
+        "status",
+        "stopping_reason",
+        "error",
+        "recording_uri",
+        "user_id",
+        "run_id",
+        "is_production",
+        "created_at",
+        "deleted_at",
+    ),
+    indexes={
+        "sessions_live_created": (False, "created_at, id"),
+        "sessions_live_version_created": (False, "version_id, created_at, id"),
+        "sessions_live_product_created": (False, "product_id, created_at, id"),
+        "sessions_live_test_case_created": (False, "test_case_id, created_at, id"),
+        "sessions_live_user_created": (False, "user_id, created_at, id"),
+        "sessions_live_custom_id": (False, "custom_id"),
+    },
+)
+
+TABLES = (PRODUCTS, PHONE_CONNECTIONS, WEBRTC_CONNECTIONS, VERSIONS, SESSIONS)

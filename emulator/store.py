@@ -82,6 +82,14 @@ class Store:
         )
         return self._connection().execute(sql, [*params, query.limit, query.offset]).fetchall()
 
+    def live_rows(self, table: Table, columns: Sequence[str]) -> list[sqlite3.Row]:
+        """`columns` of every live row, oldest first (then by id), as seeding reads them."""
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {table.name} "  # noqa: S608
+            "WHERE deleted_at IS NULL ORDER BY created_at, id"
+        )
+        return self._connection().execute(sql).fetchall()
+
     def missing_ids(self, table: Table, query: ListQuery) -> list[str]:
         """The ids `query` asks for by `ids[]` that no row matching all its filters has."""
         if not query.strict_ids:
@@ -102,7 +110,8 @@ class Store:
         """Insert many rows in one transaction (for seeding), then refresh planner statistics.
 
         Indexes are dropped for the load and rebuilt after it, which is several times faster
-        than updating them row by row.
+        than updating them row by row. Only this table's statistics are refreshed: the
+        others' have not changed.
         """
         with self._write(table) as connection:
             for name in table.indexes:
@@ -110,7 +119,7 @@ class Store:
             _insert_many(connection, table, rows)
             _create_indexes(connection, table)
         with self._write_lock:
-            self._connection().execute("ANALYZE")
+            self._connection().execute(f"ANALYZE {table.name}")
 
     def create(self, table: Table, row: Mapping[str, Any]) -> sqlite3.Row:
         with self._write(table) as connection:
@@ -224,6 +233,21 @@ def _where_clause(query: ListQuery) -> tuple[str, list[Any]]:
     for column, needle in query.partial.items():
         clauses.append(f"instr({column}, ?) > 0")
         params.append(needle)
+    for column, included in query.included.items():
+        either = [f"{column} IS NULL"] if included.none else []
+        if included.ids:
+            either.append(f"{column} IN ({', '.join('?' * len(included.ids))})")
+            params.extend(included.ids)
+        clauses.append(f"({' OR '.join(either)})")
+    for column, excluded in query.excluded.items():
+        if excluded.none:
+            clauses.append(f"{column} IS NOT NULL")
+        if excluded.ids:
+            # A row without a reference is not one of the excluded ids, so it stays.
+            clauses.append(
+                f"({column} IS NULL OR {column} NOT IN ({', '.join('?' * len(excluded.ids))}))"
+            )
+            params.extend(excluded.ids)
     # Unless the page is sorted by creation first, `+` keeps the planner from choosing the
     # creation index for a date range: a range it cannot size would then cost a full sort,
     # where walking the covering index of the sort order costs one index scan at most.

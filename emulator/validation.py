@@ -7,11 +7,12 @@ whose message names the field, and a valid body becomes a dict of store columns.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from emulator.errors import bad_request
+from emulator.schema import Table
 
 MAX_NAME_LENGTH = 255
 IMMUTABLE_FIELD = "productId"
@@ -19,12 +20,32 @@ BATCH_IDS_FIELD = "ids"
 
 
 @dataclass(frozen=True)
+class Reference:
+    """What a field holding another row's id names: a live row of `table` in the written row's
+    own product. `singular` names that row in messages."""
+
+    table: Table
+    singular: str
+
+
+@dataclass(frozen=True)
 class BodyField:
-    """A body field: its store column, its check, and whether a PATCH may send null."""
+    """A body field: its store column, its check, whether a PATCH may send null, and the
+    row its value names, if it is a reference."""
 
     column: str
     check: Callable[[Any], Any]
     nullable: bool = False
+    references: Reference | None = None
+
+
+@dataclass(frozen=True)
+class AtMostOne:
+    """Fields of which a row may have at most one set once a write is applied. `fields` maps
+    each API field to its column, whether or not a body may send it; `what` names one."""
+
+    fields: dict[str, str]
+    what: str
 
 
 @dataclass(frozen=True)
@@ -39,10 +60,25 @@ class BodySpec:
     fields: dict[str, BodyField]
     required: tuple[str, ...]
     defaults: dict[str, Any]
+    at_most_one: AtMostOne | None = None
 
     @property
     def updatable(self) -> tuple[str, ...]:
-        return tuple(field for field in self.fields if field != IMMUTABLE_FIELD)
+        return tuple(name for name in self.fields if name != IMMUTABLE_FIELD)
+
+    @property
+    def references(self) -> dict[str, Reference]:
+        """The reference columns, each with what it names."""
+        return {
+            declared.column: declared.references
+            for declared in self.fields.values()
+            if declared.references is not None
+        }
+
+    @property
+    def needs_the_row(self) -> bool:
+        """Whether checking a change takes the row it changes (its product, its other fields)."""
+        return bool(self.references) or self.at_most_one is not None
 
 
 def parse_json_object(body: bytes) -> dict[str, Any]:
@@ -105,6 +141,25 @@ def validate_changes(spec: BodySpec, body: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
+def check_at_most_one(spec: BodySpec, row: Mapping[str, Any]) -> None:
+    """400 when `row` (the stored row with a write's changes applied) has more than one of
+    the fields of `spec.at_most_one` set."""
+    rule = spec.at_most_one
+    if rule is None:
+        return
+    set_fields = [name for name, column in rule.fields.items() if row.get(column) is not None]
+    if len(set_fields) > 1:
+        raise bad_request(
+            f"A {spec.noun} has at most one {rule.what}: {_joined(list(rule.fields), 'and')} "
+            f"are mutually exclusive, and this change would leave {_joined(set_fields, 'and')} "
+            "set. Send null for the one to drop in the same request."
+        )
+
+
+def _joined(names: list[str], conjunction: str) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
 def _reject_unknown(body: dict[str, Any], allowed: Collection[str]) -> None:
     unknown = [field for field in body if field not in allowed]
     if unknown:
@@ -131,6 +186,13 @@ def product_id(value: Any) -> str:
 
 def name(value: Any) -> str:
     return text("name", value, max_length=MAX_NAME_LENGTH)
+
+
+def row_id(field: str, value: Any) -> str | None:
+    """The id of another row, or None to clear the reference."""
+    if value is None:
+        return None
+    return text(field, value)
 
 
 def agent_speaks_first(value: Any) -> bool:
