@@ -79,6 +79,12 @@ GALTEA_PAGE_DEADLINE = env_number("GALTEA_PAGE_DEADLINE", 15.0)
 GALTEA_EXPORT_READ_TIMEOUT = env_number("GALTEA_EXPORT_READ_TIMEOUT", 30.0)
 # How long product names and the voice list are cached (seconds).
 GALTEA_LOOKUP_CACHE_SECONDS = env_number("GALTEA_LOOKUP_CACHE_SECONDS", 300, int)
+# Where call recordings are played from: the origins of Galtea's short-lived storage links
+# (space-separated), which the Content-Security-Policy lets the browser play. By default the
+# API's own origin (the emulator serves its recordings itself).
+GALTEA_RECORDING_ORIGINS = tuple(
+    (env_str("GALTEA_RECORDING_ORIGINS") or contract.url_origin(GALTEA_API_URL)).split()
+)
 
 # --- Django ---------------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -96,6 +102,8 @@ INSTALLED_APPS = [
     "galtea_admin.accounts",
     "galtea_admin.phone_connections",
     "galtea_admin.webrtc_connections",
+    "galtea_admin.versions",
+    "galtea_admin.calls",
     "galtea_admin.audit",
     "galtea_admin.preferences",
 ]
@@ -242,7 +250,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
-    "object-src 'none'"
+    f"object-src 'none'; media-src {' '.join(GALTEA_RECORDING_ORIGINS)}"
 )
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

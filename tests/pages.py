@@ -130,7 +130,7 @@ class FormPage(Page):
 
     @property
     def form(self) -> Element:
-        return self.doc.one("form", method="post", data_submit_once=True)
+        return self.doc.one("form", method="post", data_submit_once=True, action=None)
 
     def control(self, name: str) -> Element:
         found = [
@@ -366,7 +366,7 @@ class BulkDeletePage(Page):
 
     @property
     def form(self) -> Element:
-        return self.doc.one("form", method="post", data_submit_once=True)
+        return self.doc.one("form", method="post", data_submit_once=True, action=None)
 
     def hidden(self, name: str) -> list[str]:
         return [

@@ -33,7 +33,10 @@ def role_permissions() -> dict[str, list[str]]:
     from galtea_admin.lists.registry import site
 
     return {
-        role: [VIEW_ACTIVITY, *(r.permission(action) for r in site for action in actions)]
+        role: [
+            VIEW_ACTIVITY,
+            *(r.permission(action) for r in site for action in actions if action in r.actions),
+        ]
         for role, actions in ROLE_ACTIONS.items()
     }
 
@@ -56,7 +59,7 @@ def ensure_roles(apps=None) -> None:
     content_type_model = apps.get_model("contenttypes", "ContentType")
     permission_model = apps.get_model("auth", "Permission")
     for resource in site:
-        for action in ROLE_ACTIONS[MANAGER]:
+        for action in resource.actions:
             app_label, codename = resource.permission(action).split(".")
             if permission_model.objects.filter(
                 content_type__app_label=app_label, codename=codename

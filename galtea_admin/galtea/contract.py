@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 DEFAULT_API_URL = "https://api.galtea.ai"
 
@@ -159,3 +159,22 @@ def missing_ids(message: str, asked: Iterable[str]) -> list[str]:
         if found:
             return found
     return asked
+
+
+# Versions: in an include/exclude pair of connection filters, this one value means "none"
+# (`phoneConnectionIds[]=` lists the versions with no phone connection).
+NO_CONNECTION = ""
+# Sessions: the statuses the API knows, and the filters of which a session list needs at
+# least one (without one the API refuses the list).
+SESSION_STATUSES = ("PENDING", "COMPLETED", "FAILED")
+SESSION_ID_FILTERS = frozenset({"ids", "version_ids", "test_case_ids", "user_ids", "product_ids"})
+# Recordings: the route that turns a session's recordingUri into a short-lived URL a
+# browser can play, and the key of that URL in its answer.
+RECORDING_URL_PATH = "/storage/generate-get-presigned-url"
+RECORDING_URL_KEY = "downloadPresignedUrl"
+
+
+def url_origin(url: str) -> str:
+    """ "https://api.galtea.ai" of "https://api.galtea.ai/v1/…"."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

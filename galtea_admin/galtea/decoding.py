@@ -19,6 +19,12 @@ def _text(value: object) -> str:
     return value
 
 
+def _label(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise TypeError("a string or a number")
+    return str(value)
+
+
 def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError("true or false")
@@ -40,6 +46,12 @@ def text(key: str) -> tuple[str, Callable, object]:
 def optional_text(key: str) -> tuple[str, Callable, object]:
     """A string field that may be null or absent (absent reads as null)."""
     return key, _text, None
+
+
+def optional_label(key: str) -> tuple[str, Callable, object]:
+    """A short label that the API may send as a string or a number (a version's number),
+    or null; read as a string."""
+    return key, _label, None
 
 
 def flag(key: str, default: bool) -> tuple[str, Callable, object]:

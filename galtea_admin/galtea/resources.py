@@ -20,7 +20,12 @@ from typing import Any, ClassVar
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.client import GalteaClient, get_client, without_deadline
 from galtea_admin.galtea.decoding import decode, decode_list
-from galtea_admin.galtea.errors import GalteaForbidden, GalteaIdsNotFound, GalteaNotFound
+from galtea_admin.galtea.errors import (
+    GalteaError,
+    GalteaForbidden,
+    GalteaIdsNotFound,
+    GalteaNotFound,
+)
 
 # The list filter every Galtea list has, and that the API treats strictly (see contract).
 IDS = "ids"
@@ -179,6 +184,26 @@ def resource_list(
             missing = contract.missing_ids(error.message, asked)
             raise GalteaIdsNotFound(error.message, missing) from None
         raise
+
+
+def resource_names(
+    spec: ResourceSpec, ids: list[str], *, client: GalteaClient | None = None
+) -> dict[str, str]:
+    """id → name of the entities among `ids` that exist (one request, two when some are
+    gone); empty when Galtea cannot say: names are a help on a page, never needed."""
+    ids = list(dict.fromkeys(ids))[: contract.MAX_IDS_PER_REQUEST]
+    for _ in range(2):
+        if not ids:
+            return {}
+        try:
+            found = resource_list(spec, query=spec.query(ids=ids), limit=len(ids), client=client)
+        except GalteaIdsNotFound as error:
+            ids = [id_ for id_ in ids if id_ not in error.missing_ids]
+        except GalteaError:
+            return {}
+        else:
+            return {entity.id: entity.name for entity in found}
+    return {}
 
 
 def resource_iterate(

@@ -142,7 +142,8 @@ class ResourceFilterSet(django_filters.FilterSet):
         self.form.fields["product"].error_messages["invalid_choice"] = (
             "There is no product with the id %(value)s."
         )
-        self.form.fields[SEARCH_VAR].widget.attrs["placeholder"] = self.search_placeholder
+        if SEARCH_VAR in self.form.fields:
+            self.form.fields[SEARCH_VAR].widget.attrs["placeholder"] = self.search_placeholder
 
     @property
     def matches_nothing(self) -> bool:

@@ -32,7 +32,10 @@ class ResourceAdmin:
     url_prefix: str  # e.g. "phone-connections"
     filterset_class: type
     table_class: type
-    form_class: type  # a ResourceForm: creates and edits
+    form_class: type | None = None  # a ResourceForm: creates and edits
+    # What people may do with it here: its permissions, and its pages (a read-only resource:
+    # ("view",)). "add" and "change" have pages only with a form.
+    actions: tuple[str, ...] = ACTIONS
     # The record attributes an export has, in order ("product_name" names the product).
     export_columns: tuple[str, ...] = ("id", "name", "product_id", "product_name", "created_at")
     default_sort: str = "-created"
@@ -70,9 +73,23 @@ class ResourceAdmin:
         """e.g. "phone_connections.add_phone_connections"."""
         return f"{self.key}.{action}_{self.key}"
 
+    @property
+    def has_product(self) -> bool:
+        """Whether each entity belongs to a product (a session belongs to a version)."""
+        return "product_id" in self.spec.fields
+
+    def offers(self, action: str) -> bool:
+        """Whether the resource has the pages of `action` here."""
+        if action in ("add", "change"):
+            return action in self.actions and self.form_class is not None
+        return action in self.actions
+
     def allowed(self, user) -> dict[str, bool]:
-        """What `user` may do with this resource, by action ("view", "add", …)."""
-        return {action: user.has_perm(self.permission(action)) for action in ACTIONS}
+        """What `user` may do with this resource on its pages, by action ("view", "add", …)."""
+        return {
+            action: self.offers(action) and user.has_perm(self.permission(action))
+            for action in ACTIONS
+        }
 
     def templates(self, name: str) -> list[str]:
         """The resource's own template of that name first, then the shared one."""
@@ -100,6 +117,16 @@ class ResourceAdmin:
         product and its creation; a line whose attribute the API lacks is left out."""
         return []
 
+    def detail_panels(self, request, record) -> list[tuple[str, dict]]:
+        """(template, context) of each panel the detail page shows below the details, e.g.
+        what else in Galtea uses the entity. A panel says itself what failed to load."""
+        return []
+
+    def delete_panels(self, request, records) -> list[tuple[str, dict]]:
+        """(template, context) of each panel the delete confirmations show above the button,
+        e.g. what still uses the entities."""
+        return []
+
     def extra_urls(self) -> list:
         """URL patterns of the resource's own pages (beside the shared ones)."""
         return []
@@ -110,19 +137,25 @@ class ResourceAdmin:
         def page(view_class, route: str, name: str):
             return path(route, view_class.as_view(resource=self), name=name)
 
+        pages = [
+            (True, views.ObjectListView, "", "list"),
+            (self.offers("add"), views.ObjectCreateView, "new/", "create"),
+            (self.offers("bulk"), views.BulkDeleteView, "bulk-delete/", "bulk_delete"),
+        ]
+        entity_pages = [
+            (True, views.ObjectDetailView, "<str:entity_id>/", "detail"),
+            (self.offers("change"), views.ObjectUpdateView, "<str:entity_id>/edit/", "update"),
+            (self.offers("delete"), views.ObjectDeleteView, "<str:entity_id>/delete/", "delete"),
+        ]
         return [
-            page(views.ObjectListView, "", "list"),
-            page(views.ObjectCreateView, "new/", "create"),
-            page(views.BulkDeleteView, "bulk-delete/", "bulk_delete"),
+            *(page(view, route, name) for offered, view, route, name in pages if offered),
             path(
                 "export.<str:extension>",
                 views.ObjectExportView.as_view(resource=self),
                 name="export",
             ),
             *self.extra_urls(),
-            page(views.ObjectDetailView, "<str:entity_id>/", "detail"),
-            page(views.ObjectUpdateView, "<str:entity_id>/edit/", "update"),
-            page(views.ObjectDeleteView, "<str:entity_id>/delete/", "delete"),
+            *(page(view, route, name) for offered, view, route, name in entity_pages if offered),
         ]
 
 

@@ -218,7 +218,8 @@ class ObjectDetailView(ResourceView):
         history = ChangeRecord.objects.filter(object_type=resource.key, object_id=record.id)
         context = {
             "object": record,
-            "product": products.get(record.product_id),
+            "label": resource.label(record),
+            "product": products.get(getattr(record, "product_id", None)),
             "history": history[:HISTORY_LENGTH],
             "describers": Describers(),
             "back_url": safe_next(request) or self.list_url,
@@ -228,6 +229,7 @@ class ObjectDetailView(ResourceView):
                 for field, label, value in resource.detail_rows(record)
                 if field not in self.absent_fields
             ],
+            "panels": resource.detail_panels(request, record),
         }
         return self.render("detail", context)
 
@@ -436,6 +438,7 @@ class ObjectDeleteView(ResourceView):
             "next_url": next_url,
             "cancel_url": next_url or self.detail_url(record.id),
             "error": f"Nothing was deleted. {error.title}: {error.message}" if error else "",
+            "panels": self.resource.delete_panels(self.request, [record]),
         }
         return self.render("delete", context, status=error.status if error else 200)
 
@@ -494,6 +497,7 @@ class BulkDeleteView(ResourceView):
                 "rows": rows,
                 "summary_labels": labels,
                 "next_url": next_url,
+                "panels": resource.delete_panels(request, lookup.found) if lookup.found else [],
             }
             return self.render("bulk_delete", context)
         names = {product_id: product.name for product_id, product in products.items()}

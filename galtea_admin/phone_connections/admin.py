@@ -20,10 +20,11 @@ from galtea_admin.phone_connections.tables import (
     speaker_detail,
     voice_label,
 )
+from galtea_admin.versions.usage import CalledByVersions
 
 
 @register
-class PhoneConnectionAdmin(ResourceAdmin):
+class PhoneConnectionAdmin(CalledByVersions, ResourceAdmin):
     key = "phone_connections"
     spec = PHONE_CONNECTIONS
     title = "Phone connections"
@@ -32,6 +33,7 @@ class PhoneConnectionAdmin(ResourceAdmin):
     filterset_class = PhoneConnectionFilter
     table_class = PhoneConnectionTable
     form_class = PhoneConnectionForm
+    version_target = "phone_connection_id"
     field_labels = {
         "name": "Name",
         "phone_number": "Phone number",
@@ -88,4 +90,7 @@ class PhoneConnectionAdmin(ResourceAdmin):
         ]
 
     def extra_urls(self) -> list:
-        return [path("check-number/", views.check_phone_number, name="check_number")]
+        return [
+            path("check-number/", views.check_phone_number, name="check_number"),
+            *super().extra_urls(),
+        ]

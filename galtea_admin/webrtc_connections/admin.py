@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from galtea_admin.galtea.webrtc_connections import WEBRTC_CONNECTIONS
 from galtea_admin.lists.registry import EMPTY, ResourceAdmin, register
+from galtea_admin.versions.usage import CalledByVersions
 from galtea_admin.webrtc_connections.filters import WebRtcConnectionFilter
 from galtea_admin.webrtc_connections.forms import WebRtcConnectionForm
 from galtea_admin.webrtc_connections.tables import (
@@ -22,7 +23,7 @@ def describe_value(field: str, value) -> str:
 
 
 @register
-class WebRtcConnectionAdmin(ResourceAdmin):
+class WebRtcConnectionAdmin(CalledByVersions, ResourceAdmin):
     key = "webrtc_connections"
     spec = WEBRTC_CONNECTIONS
     title = "WebRTC connections"
@@ -31,6 +32,7 @@ class WebRtcConnectionAdmin(ResourceAdmin):
     filterset_class = WebRtcConnectionFilter
     table_class = WebRtcConnectionTable
     form_class = WebRtcConnectionForm
+    version_target = "webrtc_connection_id"
     field_labels = {
         "name": "Name",
         "agent_name": "Agent name",

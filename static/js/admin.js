@@ -122,4 +122,38 @@
       timer = setTimeout(check, 300);
     });
   }
+
+  // A call's recording: its short-lived link is asked for only when Play is pressed.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-play]");
+    if (!button) return;
+    var player = button.closest("[data-recording]");
+    var audio = player.querySelector("audio");
+    var status = player.querySelector("[role=status]");
+    button.disabled = true;
+    status.textContent = "Loading…";
+    fetch(player.getAttribute("data-recording"), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    })
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        if (!answer.url) throw new Error(answer.error || "The recording could not be loaded.");
+        audio.src = answer.url;
+        audio.hidden = false;
+        button.hidden = true;
+        status.textContent = "";
+        return audio.play().catch(function () { /* the controls still play it */ });
+      })
+      .catch(function (problem) {
+        button.disabled = false;
+        status.textContent = problem.message && problem.message.indexOf("JSON") === -1
+          ? problem.message : "The recording could not be loaded.";
+      });
+  });
+  document.addEventListener("error", function (event) {
+    if (event.target.tagName !== "AUDIO") return;
+    var player = event.target.closest("[data-recording]");
+    if (!player) return;
+    player.querySelector("[role=status]").textContent = "The recording could not be played: its link may have expired. Reload the page to try again.";
+  }, true);
 })();

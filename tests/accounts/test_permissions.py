@@ -62,7 +62,26 @@ def every_permission() -> set[str]:
 
 
 def expected_for(role: str, resources) -> set[str]:
-    return {ACTIVITY} | {r.permission(a) for r in resources for a in ROLE_ACTIONS[role]}
+    """A role's share of what each resource offers (a read-only one offers only "view")."""
+    return {ACTIVITY} | {
+        r.permission(a) for r in resources for a in ROLE_ACTIONS[role] if a in r.actions
+    }
+
+
+def test_a_read_only_resource_grants_reading_it_and_nothing_more():
+    sessions = site.get("sessions")
+    user = make_user("someone-managing", groups=["Manager"])
+
+    assert sessions.actions == ("view",)
+    assert user.has_perm(sessions.permission("view"))
+    assert not any(user.has_perm(sessions.permission(a)) for a in ("add", "change", "delete"))
+    assert sessions.allowed(user) == {
+        "view": True,
+        "add": False,
+        "change": False,
+        "delete": False,
+        "bulk": False,
+    }
 
 
 # --- What a person may do --------------------------------------------------------------------
@@ -163,8 +182,10 @@ def test_every_registered_resource_has_all_its_permissions():
     assert list(site), "at least one resource is registered"
     existing = every_permission()
     for resource in site:
-        for action in EVERY_ACTION:
+        for action in resource.actions:
             assert resource.permission(action) in existing, resource.permission(action)
+        for action in set(EVERY_ACTION) - set(resource.actions):
+            assert resource.permission(action) not in existing, resource.permission(action)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -199,6 +220,7 @@ class ThrowAwayAdmin(ResourceAdmin):
     spec = PHONE_CONNECTIONS
     title = "Throw-aways"
     url_prefix = "throw-aways"
+    form_class = type(PHONE).form_class
 
 
 def test_a_newly_registered_resource_joins_every_role(monkeypatch):

@@ -224,9 +224,11 @@ def test_everyone_with_a_role_sees_the_activity_link(client, api, people, role):
     page = Page(client.get(LIST_URL))
 
     nav = page.doc.one("nav", class_="mainnav")
-    assert [a.text for a in nav.find_all("a")][:3] == [
+    assert [a.text for a in nav.find_all("a")][:5] == [
         "Phone connections",
         "WebRTC connections",
+        "Versions",
+        "Sessions",
         "Activity",
     ]
 

@@ -130,7 +130,13 @@ def test_the_urls_are_exactly_the_shared_pages():
 def test_the_real_site_keeps_its_url_names():
     phone = site.get("phone_connections")
     names = {pattern.name for pattern in phone.get_urls()}
-    assert names == {*PAGES, "check_number"}
+    assert names == {
+        *PAGES,
+        "check_number",
+        "attach_version",
+        "detach_version",
+        "detach_all_versions",
+    }
 
 
 # --- Permissions ----------------------------------------------------------------------------

@@ -97,7 +97,7 @@ class TestFields:
         assert "<img src=x" not in page.html
         assert page.doc.find("img", src="x") is None
 
-    def test_asks_the_api_for_that_one_connection(self, signed_in, log, full):
+    def test_asks_the_api_for_that_one_connection_and_what_calls_it(self, signed_in, log, full):
         signed_in.get(detail_url(full["id"]))
         log.clear_request_log()
 
@@ -105,9 +105,12 @@ class TestFields:
 
         assert page.status == 200
         requests = log.requests_received()
+        # No version calls a new connection, so there are no calls to ask for.
         assert [(r["method"], r["path"]) for r in requests] == [
-            ("GET", f"/phoneConnections/{full['id']}")
+            ("GET", f"/phoneConnections/{full['id']}"),
+            ("GET", "/versions"),
         ]
+        assert f"phoneConnectionIds%5B%5D={full['id']}" in requests[1]["query"]
 
 
 class TestCreated:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VersionsConfig(AppConfig):
+    name = "galtea_admin.versions"
+    verbose_name = "Versions"
