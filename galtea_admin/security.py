@@ -5,15 +5,23 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 
+def content_security_policy() -> str:
+    """The policy of settings, letting media play only from where Galtea keeps call
+    recordings (GALTEA_RECORDING_ORIGINS)."""
+    policy = settings.CONTENT_SECURITY_POLICY
+    origins = " ".join(settings.GALTEA_RECORDING_ORIGINS) or "'none'"
+    return f"{policy}; media-src {origins}" if policy else ""
+
+
 class ContentSecurityPolicyMiddleware:
-    """Adds the Content-Security-Policy header from settings to every response."""
+    """Adds the Content-Security-Policy header to every response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = settings.CONTENT_SECURITY_POLICY
+        policy = content_security_policy()
         if policy:
             response.headers.setdefault("Content-Security-Policy", policy)
         return response

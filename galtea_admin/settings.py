@@ -250,8 +250,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
-    f"object-src 'none'; media-src {' '.join(GALTEA_RECORDING_ORIGINS)}"
-)
+    "object-src 'none'"
+)  # plus media-src: the recording origins (security.ContentSecurityPolicyMiddleware)
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:

@@ -53,6 +53,7 @@ def galtea_settings(settings, emulator):
     """Point the admin's service layer at the session emulator."""
     settings.GALTEA_API_URL = emulator.url
     settings.GALTEA_API_KEY = emulator.api_key
+    settings.GALTEA_RECORDING_ORIGINS = (emulator.url,)
     return settings
 
 

@@ -60,6 +60,8 @@ COLUMN_LABELS = {
     "created": "Created (UTC)",
 }
 CONFIGURABLE_COLUMNS = list(COLUMN_LABELS)
+# Columns a person may show, hidden until they do (after the others in the Columns panel).
+HIDDEN_BY_DEFAULT = ["used_by"]
 
 
 def detail_url(connection_id: str) -> str:

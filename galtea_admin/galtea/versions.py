@@ -97,6 +97,16 @@ def versions_using(
     return version_list(query=query, limit=contract.MAX_LIMIT, client=client)
 
 
+def version_counts(target: str, connection_ids: list[str], *, client=None) -> dict[str, int]:
+    """How many versions call each of `connection_ids` (one request for a page of them)."""
+    counts = dict.fromkeys(connection_ids, 0)
+    for version in versions_using(
+        target, connection_ids[: contract.MAX_IDS_PER_REQUEST], client=client
+    ):
+        counts[getattr(version, target)] = counts.get(getattr(version, target), 0) + 1
+    return counts
+
+
 def version_retarget_changes(version: Version, target: str, connection_id: str | None) -> dict:
     """The PATCH that makes `connection_id` the version's one target (None: no target):
     the other targets it had are cleared in the same call, as the API wants one at most."""

@@ -239,6 +239,8 @@ class ResourceTable(ListTable):
 
     link_column = "name"
     FIXED_COLUMNS = ("name",)
+    # Columns a person sees only once they choose to (each costs a request, say).
+    HIDDEN_BY_DEFAULT: tuple[str, ...] = ()
 
     def __init__(self, data, *, resource, products, user, here: str = "", columns=None, **kwargs):
         """`columns`: the other columns to show, in order (default: all, as declared)."""

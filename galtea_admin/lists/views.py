@@ -113,7 +113,9 @@ class ObjectListView(ResourceView):
             for name, label in configurable_columns(resource.table_class).items()
             if name not in excluded
         }
-        shown = chosen_columns(request.user, resource.key, list(columns))
+        shown = chosen_columns(
+            request.user, resource.key, list(columns), resource.table_class.HIDDEN_BY_DEFAULT
+        )
         table = resource.table_class(
             RemoteTableData(self.fetcher(changelist.filterset.qs)),
             resource=resource,

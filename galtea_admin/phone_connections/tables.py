@@ -12,6 +12,7 @@ from galtea_admin.lists import cells
 from galtea_admin.lists.registry import EMPTY, lazy_label_with_time_zone
 from galtea_admin.lists.tables import ResourceTable, sorted_by
 from galtea_admin.phone_connections import phone_numbers
+from galtea_admin.versions.columns import UsedByVersions
 
 SORTABLE = contract.SORTABLE_PHONE_CONNECTION_FIELDS
 
@@ -29,7 +30,10 @@ def speaker_label(agent_speaks_first: bool) -> str:
     return "Agent" if agent_speaks_first else "Caller"
 
 
-class PhoneConnectionTable(ResourceTable):
+class PhoneConnectionTable(UsedByVersions, ResourceTable):
+    version_target = "phone_connection_id"
+    version_filter = "dials"
+
     name = tables.Column(attrs={"td": {"class": "cell-name"}}, **sorted_by("name", SORTABLE))
     product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
     phone = tables.Column(
@@ -49,6 +53,7 @@ class PhoneConnectionTable(ResourceTable):
         verbose_name=lazy_label_with_time_zone("Created"),
         **sorted_by("createdAt", SORTABLE),
     )
+    used_by = tables.Column(verbose_name="Used by", orderable=False, empty_values=())
 
     class Meta(ResourceTable.Meta):
         empty_text = "No phone connections match these filters."

@@ -23,14 +23,16 @@ def configurable_columns(table_class) -> dict[str, str]:
     }
 
 
-def chosen_columns(user, table: str, available: list[str]) -> list[str]:
-    """The columns the user chose to see, in order; all of them when never configured."""
+def chosen_columns(user, table: str, available: list[str], hidden=()) -> list[str]:
+    """The columns the user chose to see, in order; when never configured, all of them but
+    those `hidden` by default."""
+    default = [name for name in available if name not in hidden]
     if user is None:
-        return list(available)
+        return default
     columns = TableConfig.objects.filter(user=user, table=table).values_list("columns", flat=True)
     chosen = next(iter(columns), None)
     if chosen is None:
-        return list(available)
+        return default
     return [name for name in chosen if name in available]
 
 

@@ -63,6 +63,7 @@ class TestNoVoiceAnywhere:
             "phone",
             "speaks_first",
             "created",
+            "used_by",
         ]
         assert page.row_ids == [row["id"]]
 

@@ -14,6 +14,7 @@ from tests.pages import (
     COLUMNS_URL,
     CONFIGURABLE_COLUMNS,
     CSV_HEADER,
+    HIDDEN_BY_DEFAULT,
     ListView,
     export_url,
     list_url,
@@ -66,6 +67,7 @@ class TestHiding:
             ("voice", "Voice", False),
             ("language", "Language", False),
             ("speaks_first", "Speaks first", False),
+            ("used_by", "Used by", False),
         ]
 
     def test_everything_hidden_still_shows_name_and_actions(self, editor_client, api):
@@ -88,7 +90,7 @@ class TestHiding:
         assert page.column_names == ["", "Name", "Voice", "Actions"]
         assert len(page.selection_boxes) == 25
         assert [c.name for c in page.column_choices] == CONFIGURABLE_COLUMNS[2:3] + [
-            name for name in CONFIGURABLE_COLUMNS if name != "voice"
+            name for name in CONFIGURABLE_COLUMNS + HIDDEN_BY_DEFAULT if name != "voice"
         ]
 
     def test_unknown_column_names_are_ignored(self, viewer_client, api):
@@ -145,7 +147,7 @@ class TestReordering:
         page = open_list(viewer_client, LIST_URL)
 
         assert page.column_names == ["Name", *labels(expected)]
-        assert [c.name for c in page.column_choices] == expected
+        assert [c.name for c in page.column_choices] == expected + HIDDEN_BY_DEFAULT
 
     def test_moves_add_up_and_keep_hidden_columns_hidden(self, viewer_client, api):
         shown = ["product", "phone", "created"]
@@ -184,7 +186,7 @@ class TestResetting:
         page = ListView(response)
         assert page.messages == ["Columns reset to the default."]
         assert page.column_names == DEFAULT_HEADERS
-        assert all(c.shown for c in page.column_choices)
+        assert [c.name for c in page.column_choices if not c.shown] == HIDDEN_BY_DEFAULT
         assert not TableConfig.objects.exists()
 
 
@@ -200,7 +202,7 @@ class TestPerPerson:
         page = open_list(client, LIST_URL)
 
         assert page.column_names == DEFAULT_HEADERS
-        assert all(c.shown for c in page.column_choices)
+        assert [c.name for c in page.column_choices if not c.shown] == HIDDEN_BY_DEFAULT
 
     def test_each_person_keeps_their_own_choice(self, client, operator, manager, api):
         client.force_login(manager)
