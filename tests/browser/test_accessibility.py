@@ -1,0 +1,79 @@
+"""axe-core finds no WCAG 2.1 A or AA violation on any page, on a laptop and on a phone."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group
+
+from tests.browser.conftest import PASSWORD, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
+
+
+def one(emulator, path: str, **params) -> dict:
+    rows = emulator.get(path, params={"limit": 1, **params}).json()
+    assert rows, f"the emulator has no {path}"
+    return rows[0]
+
+
+def every_page(emulator) -> list[str]:
+    """One page of each kind: lists (with and without results), filters refused, details,
+    forms, confirmations, the activity log and a missing page."""
+    version = one(emulator, "/versions", **{"excludePhoneConnectionIds[]": ""})
+    phone = version["phoneConnectionId"]
+    webrtc = one(emulator, "/webRtcConnections")["id"]
+    call = one(
+        emulator, "/sessions", **{"statuses[]": "COMPLETED", "productIds[]": version["productId"]}
+    )
+    return [
+        "/phone-connections/",
+        "/phone-connections/?name=no-such-connection-anywhere",
+        "/phone-connections/?created_from=not-a-date&phones=12",
+        f"/phone-connections/{phone}/",
+        "/phone-connections/new/",
+        f"/phone-connections/{phone}/edit/",
+        f"/phone-connections/{phone}/delete/",
+        f"/phone-connections/{phone}/versions/attach/",
+        f"/phone-connections/{phone}/versions/{version['id']}/detach/",
+        "/webrtc-connections/",
+        f"/webrtc-connections/{webrtc}/",
+        "/webrtc-connections/new/",
+        "/versions/",
+        f"/versions/{version['id']}/",
+        "/sessions/",
+        "/sessions/?status=FAILED",
+        f"/sessions/{call['id']}/",
+        "/activity/",
+        "/phone-connections/phoneConnection_missing/",
+    ]
+
+
+@pytest.mark.parametrize("device", list(WIDTHS))
+def test_no_page_has_an_accessibility_violation(
+    browser, admin_site, browser_emulator, django_user_model, device
+):
+    manager = django_user_model.objects.create_user(username="manager", password=PASSWORD)
+    manager.groups.add(Group.objects.get(name="Manager"))
+    width, height = WIDTHS[device]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    axe = Axe()
+    found = {}
+    try:
+        page.goto(f"{admin_site.url}/accounts/login/")
+        found["/accounts/login/"] = axe.run(page, options=WCAG_21_AA).response["violations"]
+        sign_in(page, "manager")
+        for path in every_page(browser_emulator):
+            page.goto(admin_site.url + path)
+            found[path] = axe.run(page, options=WCAG_21_AA).response["violations"]
+    finally:
+        page.close()
+    problems = {
+        path: [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in violations]
+        for path, violations in found.items()
+        if violations
+    }
+    assert problems == {}
