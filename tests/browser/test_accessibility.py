@@ -1,4 +1,5 @@
-"""axe-core finds no WCAG 2.1 A or AA violation on any page, on a laptop and on a phone."""
+"""axe-core finds no WCAG 2.1 A or AA violation on any page, on a laptop and on a phone, and
+no page scrolls sideways (WCAG 1.4.10: tables scroll inside their own box)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def test_no_page_has_an_accessibility_violation(
     width, height = WIDTHS[device]
     page = browser.new_page(viewport={"width": width, "height": height})
     axe = Axe()
-    found = {}
+    found, too_wide = {}, {}
     try:
         page.goto(f"{admin_site.url}/accounts/login/")
         found["/accounts/login/"] = axe.run(page, options=WCAG_21_AA).response["violations"]
@@ -69,6 +70,9 @@ def test_no_page_has_an_accessibility_violation(
         for path in every_page(browser_emulator):
             page.goto(admin_site.url + path)
             found[path] = axe.run(page, options=WCAG_21_AA).response["violations"]
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                too_wide[path] = scroll_width
     finally:
         page.close()
     problems = {
@@ -77,3 +81,4 @@ def test_no_page_has_an_accessibility_violation(
         if violations
     }
     assert problems == {}
+    assert too_wide == {}
