@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views import View
+from django_htmx.http import push_url
 
 from galtea_admin.audit.describing import Describers
 from galtea_admin.audit.models import ChangeRecord
@@ -102,8 +103,11 @@ class ObjectListView(ResourceView):
 
     def get(self, request):
         clean_url = without_empty_params(request)
+        live = bool(request.htmx) and request.htmx.target == LIST_REGION
         if clean_url:
-            return redirect(clean_url)
+            if not live:
+                return redirect(clean_url)
+            use_query(request, urlsplit(clean_url).query)  # the address bar gets the clean URL
         resource = self.resource
         products = cached_products()
         changelist = self.changelist(products)
@@ -138,8 +142,13 @@ class ObjectListView(ResourceView):
             "saved_views": visible_views(request.user, resource.key),
             "current_view_query": saved_query(request.GET),
             "column_choices": column_choices(columns, shown),
+            "oob": live,
         }
-        return self.render("list", context, status=200 if changelist.is_valid else 400)
+        status = 200 if changelist.is_valid else 400
+        if not live:
+            return self.render("list", context, status=status)
+        response = self.render("_list_region", context, status=status)
+        return push_url(response, request.get_full_path())
 
     def fetcher(self, query):
         spec = self.resource.spec
@@ -153,6 +162,16 @@ class ObjectListView(ResourceView):
             )
 
         return fetch
+
+
+# The part of a list page that filters, sorting and paging replace in place.
+LIST_REGION = "list-region"
+
+
+def use_query(request, query: str) -> None:
+    """Read the request as if it had asked for `query`."""
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
 
 
 def columns_reading(table_class, fields: frozenset[str]) -> tuple[str, ...]:

@@ -156,4 +156,35 @@
     if (!player) return;
     player.querySelector("[role=status]").textContent = "The recording could not be played: its link may have expired. Reload the page to try again.";
   }, true);
+  // A live list (htmx swaps #list-region): say what it shows now, keep the focus where the
+  // person was (the same link, found again by its text), and show a failed answer as the
+  // page it is.
+  var focusedText = null;
+  function label(el) { return el.textContent.replace(/[▲▼↕]/g, "").trim(); }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var active = document.activeElement;
+    var region = document.getElementById("list-region");
+    focusedText = active && region && region.contains(active) ? label(active) : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var region = document.getElementById("list-region");
+    var announcement = document.getElementById("list-announcement");
+    if (!region) return;
+    if (announcement) announcement.textContent = region.getAttribute("data-announce");
+    updatePageSelection();
+    if (focusedText === null) return;
+    var again = Array.prototype.find.call(region.querySelectorAll("a, button"), function (el) {
+      return label(el) === focusedText;
+    });
+    (again || region).focus();
+    focusedText = null;
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var answered = event.detail.xhr && event.detail.xhr.responseURL;
+    if (answered) window.location.href = answered;
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var path = event.detail.pathInfo && event.detail.pathInfo.finalRequestPath;
+    if (path) window.location.href = path;
+  });
 })();

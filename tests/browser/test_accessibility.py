@@ -9,7 +9,10 @@ from django.contrib.auth.models import Group
 
 from tests.browser.conftest import PASSWORD, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
