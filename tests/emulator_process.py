@@ -73,11 +73,13 @@ def emulator_command(
     request_log_path: Path,
     latency_ms: int = 0,
     api_generation: str = "documented",
+    recording_fault: str | None = None,
 ) -> list[str]:
     """The command line of `python -m emulator` on loopback, logging every request.
 
     `api_generation` is "documented" (voice, languageCode and the voices route) or
-    "current" (without them).
+    "current" (without them); `recording_fault` "429" makes every recording transfer answer
+    429 Too Many Requests.
     """
     args = [
         sys.executable,
@@ -100,6 +102,8 @@ def emulator_command(
     ]
     if latency_ms:
         args += ["--latency-ms", str(latency_ms)]
+    if recording_fault:
+        args += ["--recording-fault", recording_fault]
     return args
 
 
@@ -116,6 +120,7 @@ def start_emulator(
     api_key: str = TEST_API_KEY,
     latency_ms: int = 0,
     api_generation: str = "documented",
+    recording_fault: str | None = None,
     port: int | None = None,
     data_path: Path | None = None,
     name: str | None = None,
@@ -141,6 +146,7 @@ def start_emulator(
         request_log_path=request_log_path,
         latency_ms=latency_ms,
         api_generation=api_generation,
+        recording_fault=recording_fault,
     )
     process = start(args, log_path)
     emulator = RunningEmulator(

@@ -13,6 +13,11 @@ the recording proxy (`gateway`), as a person and the API see them:
         def entity(self, make_row): ...          # an entity made upstream (its JSON)
 
         def form_data(self, product_id) -> dict: ...  # a valid create form
+
+A resource people only read here (its registration declares `actions = ("view",)`, or has
+no form) declares `ViewTestCases.ReadOnlyPages` instead, with an `entity` fixture naming
+one that exists upstream: its list, detail and export pages are checked as above, and that
+no page, button or role lets anyone create, edit or delete one.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import uuid
 from urllib.parse import parse_qsl
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.lists.registry import site
@@ -65,6 +70,10 @@ class ResourceCase:
 
     def url(self, page: str, *args) -> str:
         return reverse(f"{self.resource_key}:{page}", args=args)
+
+    def heading(self, entity: dict) -> str:
+        """What the entity's page is titled with."""
+        return entity["name"]
 
     def list_calls(self, gateway):
         return [r for r in gateway.received("GET") if r.path == self.api_path]
@@ -110,20 +119,12 @@ class ViewTestCases:
             assert response.status_code == 400
             assert "cannot be sorted by “nonsense”" in response.content.decode()
 
-        def test_add_button_only_for_those_who_may_add(self, client, operator, editor, gateway):
-            create_url = self.url("create")
-            for user, expected in ((operator, False), (editor, True)):
-                client.force_login(user)
-                doc = page_of(client.get(self.url("list")))
-                hrefs = [a.attrs.get("href", "") for a in doc.find_all("a")]
-                assert any(href.startswith(create_url) for href in hrefs) == expected
-
     class DetailView(ResourceCase):
         def test_shows_the_entity(self, viewer_client, gateway, entity):
             response = viewer_client.get(self.url("detail", entity["id"]))
             assert response.status_code == 200
             doc = page_of(response)
-            assert doc.one("h1").text == entity["name"]
+            assert doc.one("h1").text == self.heading(entity)
             assert entity["id"] in doc.text
 
         def test_an_entity_that_does_not_exist_is_a_404_page(self, viewer_client, gateway):
@@ -131,18 +132,20 @@ class ViewTestCases:
             assert response.status_code == 404
             assert page_of(response).find("section", class_="problem")
 
-        def test_a_viewer_sees_no_edit_or_delete(self, viewer_client, gateway, entity):
-            doc = page_of(viewer_client.get(self.url("detail", entity["id"])))
-            hrefs = [a.attrs.get("href", "") for a in doc.find_all("a")]
-            assert not any(h.startswith(self.url("update", entity["id"])) for h in hrefs)
-            assert not any(h.startswith(self.url("delete", entity["id"])) for h in hrefs)
-
     class CreateView(ResourceCase):
         def form_data(self, product_id: str) -> dict:
             raise NotImplementedError
 
         def product_id(self, api) -> str:
             return api.get("/products").json()[0]["id"]
+
+        def test_add_button_only_for_those_who_may_add(self, client, operator, editor, gateway):
+            create_url = self.url("create")
+            for user, expected in ((operator, False), (editor, True)):
+                client.force_login(user)
+                doc = page_of(client.get(self.url("list")))
+                hrefs = [a.attrs.get("href", "") for a in doc.find_all("a")]
+                assert any(href.startswith(create_url) for href in hrefs) == expected
 
         def test_a_viewer_may_not_create(self, viewer_client, gateway):
             assert viewer_client.get(self.url("create")).status_code == 403
@@ -202,6 +205,12 @@ class ViewTestCases:
 
         def test_a_viewer_may_not_edit(self, viewer_client, gateway, entity):
             assert viewer_client.get(self.url("update", entity["id"])).status_code == 403
+
+        def test_a_viewer_sees_no_edit_or_delete(self, viewer_client, gateway, entity):
+            doc = page_of(viewer_client.get(self.url("detail", entity["id"])))
+            hrefs = [a.attrs.get("href", "") for a in doc.find_all("a")]
+            assert not any(h.startswith(self.url("update", entity["id"])) for h in hrefs)
+            assert not any(h.startswith(self.url("delete", entity["id"])) for h in hrefs)
 
     class DeleteView(ResourceCase):
         def test_asks_then_deletes_and_records_it(self, manager_client, gateway, api, entity):
@@ -271,6 +280,12 @@ class ViewTestCases:
             data = json.loads(b"".join(response.streaming_content))
             assert data["complete"] is True and data["count"] == 1
 
+        def test_an_unknown_format_is_not_found(self, viewer_client, gateway):
+            assert viewer_client.get(self.url("export", "xml")).status_code == 404
+
+    class ExportEscapingView(ResourceCase):
+        """For a resource whose entities the tests can name as they like."""
+
         def test_a_cell_a_spreadsheet_would_run_is_escaped(
             self, viewer_client, gateway, make_entity
         ):
@@ -280,11 +295,64 @@ class ViewTestCases:
             header, row = list(csv.reader(io.StringIO(text)))
             assert row[header.index("name")] == "'" + formula["name"]
 
-        def test_an_unknown_format_is_not_found(self, viewer_client, gateway):
-            assert viewer_client.get(self.url("export", "xml")).status_code == 404
+    class ReadOnlyView(ResourceCase):
+        """A resource nobody creates, edits or deletes here, whatever their role."""
+
+        def test_has_no_create_edit_delete_or_bulk_pages(self, manager_client, gateway, entity):
+            for page, args in (
+                ("create", ()),
+                ("update", (entity["id"],)),
+                ("delete", (entity["id"],)),
+                ("bulk_delete", ()),
+            ):
+                with pytest.raises(NoReverseMatch):
+                    self.url(page, *args)
+            list_url, detail_url = self.url("list"), self.url("detail", entity["id"])
+            gateway.forget()
+            assert manager_client.get(f"{list_url}new/").status_code == 404
+            assert manager_client.get(f"{detail_url}edit/").status_code == 404
+            assert manager_client.post(f"{detail_url}edit/", {}).status_code == 404
+            assert manager_client.get(f"{detail_url}delete/").status_code == 404
+            assert manager_client.post(f"{detail_url}delete/").status_code == 404
+            bulk = manager_client.post(
+                f"{list_url}bulk-delete/", {"ids": [entity["id"]], "confirm": "yes"}
+            )
+            assert bulk.status_code in (404, 405)
+            assert not [r for r in gateway.received() if r.method != "GET"]
+
+        def test_a_manager_sees_no_add_edit_delete_or_selection(
+            self, manager_client, gateway, entity
+        ):
+            list_doc = page_of(manager_client.get(self.url("list")))
+            list_links = [a.attrs.get("href", "") for a in list_doc.find_all("a")]
+            assert not any(h.startswith(self.url("list") + "new/") for h in list_links)
+            assert list_doc.find("form", id="bulk-form") is None
+            assert not [
+                i
+                for i in list_doc.find_all("input")
+                if i.attrs.get("name") == "ids" and i.attrs.get("type") == "checkbox"
+            ]
+            doc = page_of(manager_client.get(self.url("detail", entity["id"])))
+            actions = doc.one("div", class_="page-header").one("div", class_="actions")
+            assert actions.find_all("a") == [] and actions.find_all("button") == []
+
+        def test_not_even_a_manager_may_add_delete_or_bulk(self, manager):
+            for action in ("add", "delete", "bulk"):
+                assert not manager.has_perm(self.resource.permission(action)), action
 
     class AllPages(
-        ListView, DetailView, CreateView, EditView, DeleteView, BulkDeleteView, ExportView
+        ListView,
+        DetailView,
+        CreateView,
+        EditView,
+        DeleteView,
+        BulkDeleteView,
+        ExportView,
+        ExportEscapingView,
     ):
         """Every case; a resource declares a `make_entity` fixture (entity(**fields) → its
         JSON, deleted after the test), `form_data()` and `edit_change`."""
+
+    class ReadOnlyPages(ListView, DetailView, ExportView, ReadOnlyView):
+        """The cases of a resource people only read here; it declares an `entity` fixture
+        (the JSON of one that exists upstream)."""

@@ -13,6 +13,7 @@ from galtea_admin.galtea.resources import resource_get
 from galtea_admin.galtea.sessions import recording_url
 from galtea_admin.lists.views import ResourceView
 
+GONE = "This call is no longer in Galtea: reload the page."
 BUSY = "Galtea is sending too many recordings just now: try again in a minute."
 
 
@@ -26,13 +27,16 @@ class RecordingView(ResourceView):
 
 
 def recording_answer(spec, entity_id: str) -> JsonResponse:
+    session = None
     try:
         session = resource_get(spec, entity_id=entity_id)
         if not session.recording_uri:
             return JsonResponse({"error": "This call has no recording."}, status=404)
         url = recording_url(recording_uri=session.recording_uri)
     except GalteaNotFound:
-        return JsonResponse({"error": "The recording is not in Galtea's storage."}, status=404)
+        # The call itself gone (deleted since the page was drawn), or only its file.
+        message = GONE if session is None else "The recording is not in Galtea's storage."
+        return JsonResponse({"error": message}, status=404)
     except GalteaRateLimited:
         return JsonResponse({"error": BUSY}, status=429)
     except GalteaError as error:

@@ -37,10 +37,19 @@ def url_without(params: QueryDict, key: str, value: str | None = None) -> str:
 
 
 def filter_chips(filterset, params: QueryDict) -> list[Chip]:
-    """A chip per active filter; one per value for multiple-choice filters."""
+    """A chip per filter the list applied; one per value for multiple-choice filters. A
+    filter it could not apply (its value is refused, at its field and in the banner) has
+    none; of a choice with unknown values, only the known ones applied."""
     chips: list[Chip] = []
-    for name, field in filterset.form.fields.items():
+    form = filterset.form
+    refused = form.errors if form.is_bound else {}
+    for name, field in form.fields.items():
         values = [v for v in params.getlist(name) if v.strip()]
+        if name in refused:
+            applied = form.cleaned_data.get(name)
+            if not applied or not getattr(field.widget, "allow_multiple_selected", False):
+                continue
+            values = [value for value in values if value in {str(v) for v in applied}]
         if not values:
             continue
         labels = choice_labels(field)

@@ -34,6 +34,16 @@ def target_cell(version, names: dict[str, str] | None = None):
     return EMPTY
 
 
+def target_names(versions) -> dict[str, str]:
+    """id → name of the connections `versions` call: one request per kind among them."""
+    names: dict[str, str] = {}
+    for target, (resource_key, _) in TARGET_PAGES.items():
+        ids = [getattr(version, target) for version in versions if getattr(version, target)]
+        if ids:
+            names |= resource_names(site.get(resource_key).spec, ids)
+    return names
+
+
 class VersionTable(ResourceTable):
     name = tables.Column(
         attrs={"td": {"class": "cell-name"}}, **sorted_by("name", VERSIONS.sortable)
@@ -53,13 +63,7 @@ class VersionTable(ResourceTable):
     @cached_property
     def target_names(self) -> dict[str, str]:
         """The names of what this page's versions call: a request per kind, when drawn."""
-        names: dict[str, str] = {}
-        for target, (resource_key, _) in TARGET_PAGES.items():
-            ids = [getattr(row.record, target) for row in self.page.object_list]
-            ids = [connection_id for connection_id in ids if connection_id]
-            if ids:
-                names |= resource_names(site.get(resource_key).spec, ids)
-        return names
+        return target_names([row.record for row in self.page.object_list])
 
     def render_target(self, record):
         return target_cell(record, self.target_names)

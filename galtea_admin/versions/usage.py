@@ -18,7 +18,7 @@ from django.views import View
 from galtea_admin.calls.tables import outcome_cell, recording_cell, status_cell
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import GalteaError
-from galtea_admin.galtea.resources import resource_get, resource_names
+from galtea_admin.galtea.resources import resource_get
 from galtea_admin.galtea.sessions import latest_sessions
 from galtea_admin.galtea.versions import (
     TARGET_FILTERS,
@@ -32,6 +32,7 @@ from galtea_admin.lists import editing
 from galtea_admin.lists.navigation import safe_next
 from galtea_admin.lists.registry import site
 from galtea_admin.lists.views import products_by_id
+from galtea_admin.versions.tables import target_names
 
 RECENT_CALLS = 10
 
@@ -178,8 +179,7 @@ class AttachVersionView(UsageView):
 
     def show(self, connection, *, error: str = "", chosen: str = "", status: int = 200):
         candidates, load_error = loaded(lambda: self.candidates(connection))
-        others = [getattr(v, self.target) for v in candidates or () if getattr(v, self.target)]
-        names = resource_names(self.resource.spec, others) if others else {}
+        names = target_names(candidates or [])
         return self.page(
             "attach",
             {
@@ -205,9 +205,13 @@ class AttachVersionView(UsageView):
         if version.product_id != connection.product_id:
             message = "That version belongs to another product: choose one of this product's."
             return self.show(connection, error=message, chosen=chosen, status=400)
-        previous_id = getattr(version, self.target)
-        names = resource_names(self.resource.spec, [previous_id]) if previous_id else {}
-        previous = describe_target(version, names)
+        if getattr(version, self.target) == connection.id:
+            # Sent twice, or attached meanwhile: nothing to change, nothing to record.
+            messages.info(
+                request, f"Version “{version.name}” calls this {self.resource.noun} already."
+            )
+            return redirect(self.connection_url(connection.id))
+        previous = describe_target(version, target_names([version]))
         product = products_by_id().get(connection.product_id)
         try:
             self.retarget(version, connection.id, product.name if product else "")
@@ -247,7 +251,11 @@ class DetachVersionView(UsageView):
         connection = self.connection(entity_id)
         version = resource_get(VERSIONS, entity_id=version_id)
         if getattr(version, self.target) != connection.id:
-            messages.info(request, f"Version “{version.name}” no longer calls this number.")
+            messages.info(
+                request,
+                f"Version “{version.name}” does not call this {self.resource.noun}: "
+                "nothing was changed.",
+            )
             return redirect(self.connection_url(connection.id))
         product = products_by_id().get(connection.product_id)
         try:
@@ -287,7 +295,7 @@ class DetachAllView(UsageView):
             try:
                 self.retarget(version, None, product.name if product else "")
             except GalteaError as error:
-                failed.append(f"“{version.name}” ({error.title.lower()})")
+                failed.append(f"“{version.name}” ({error.title})")
             else:
                 detached.append(f"“{version.name}”")
         if detached:
@@ -321,7 +329,11 @@ def usage_delete_panel(request, *, resource, target: str, records) -> tuple[str,
             "detach_all_url": reverse(f"{resource.key}:detach_all_versions"),
             # After detaching: back to this confirmation (the bulk one is posted again, with
             # its own way back).
-            "next_url": safe_next(request) if bulk else request.get_full_path(),
+            "next_url": (
+                (safe_next(request) or reverse(f"{resource.key}:list"))
+                if bulk
+                else request.get_full_path()
+            ),
             "bulk": bulk,
         },
     )

@@ -112,6 +112,8 @@ class FakeUpstream:
 def _make_request_handler(upstream: FakeUpstream) -> type[BaseHTTPRequestHandler]:
     class RequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Each answer in one packet: with Nagle's algorithm a delayed ACK costs ~40 ms a call.
+        disable_nagle_algorithm = True
 
         def handle_one_request(self) -> None:
             try:

@@ -82,7 +82,7 @@ control_characters = st.characters(min_codepoint=0, max_codepoint=0x1F) | st.sam
 hostile_text = st.one_of(
     st.text(max_size=40),
     st.text(control_characters, max_size=12),
-    st.text(st.characters(min_codepoint=0x80), max_size=20),
+    st.text(st.characters(min_codepoint=0x80, codec="utf-8"), max_size=20),
     st.sampled_from(MARKUP + NUMBERS + DATES + PHONE_LIKE + IDS),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.floats().map(str),

@@ -342,7 +342,41 @@ class TestRepeatedValues:
         assert any("At most 50 values at once (you gave 130)." in m for m in page.alert_messages)
         assert page.field_errors("product") == ["At most 50 values at once (you gave 130)."]
         assert sent(log)["productIds[]"] == [product["id"]]  # the rest still applies
+        # A chip for what applied: the one known product.
         chips = page.doc.find_all("li", class_="chip")
-        assert [chip.text.split("×")[0].strip() for chip in chips] == ["Product: 130 values"]
+        assert [chip.text.split("×")[0].strip() for chip in chips] == [
+            f"Product: {product['name']}"
+        ]
         # The URL is in each row's link and a few of the page's own, not in every chip.
         assert page.html.count("prod_unknown_128") <= len(page.rows) + 15
+
+
+class TestChipsShowWhatApplied:
+    """A chip exists only for a filter the list applied; refused input is named at its
+    field and in the banner instead."""
+
+    def chips(self, page) -> list[str]:
+        return [chip.text.split("×")[0].strip() for chip in page.doc.find_all("li", class_="chip")]
+
+    def test_exact_numbers_with_one_bad_one_have_no_chip(self, visitor, log):
+        page = show(visitor, log, [("phones", "+14155552671\n12")])
+
+        assert page.status == 400
+        assert page.field_errors("phones")
+        assert self.chips(page) == []
+        assert "phoneNumbers[]" not in sent(log)
+
+    def test_a_reversed_date_range_has_a_chip_for_its_start_only(self, visitor, log):
+        params = [("created_from", "2026-03-01T10:00"), ("created_to", "2026-02-01T10:00")]
+
+        page = show(visitor, log, params)
+
+        assert page.status == 400
+        assert [chip.split(":")[0] for chip in self.chips(page)] == ["Created from"]
+        assert "toCreatedAt" not in sent(log)
+
+    def test_an_unknown_product_has_no_chip(self, visitor, log):
+        page = show(visitor, log, [("product", "nope")])
+
+        assert page.status == 400
+        assert self.chips(page) == []

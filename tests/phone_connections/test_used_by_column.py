@@ -35,29 +35,32 @@ def test_hidden_until_chosen_and_then_no_extra_request(viewer_client, api):
 
 
 def test_once_shown_it_counts_the_versions_calling_each_number(manager_client, api):
+    expected = versions_per_number(api)
+    used = [connection_id for connection_id, _ in expected.most_common(3)]
+    unused = next(
+        row["id"]
+        for row in api.get("/phoneConnections", params={"limit": 200}).json()
+        if row["id"] not in expected
+    )
     show_used_by(manager_client)
     api.clear_request_log()
 
-    page = open_list(manager_client, f"{LIST_URL}?per_page=100")
+    page = open_list(manager_client, f"{LIST_URL}?ids={'+'.join([*used, unused])}")
 
-    expected = versions_per_number(api)
-    assert "Used by" in page.column_names
     headers = [th.text for th in page.doc.one("thead").find_all("th")]
     column = headers.index("Used by")
     cells = {}
     for row in page.doc.one("tbody").find_all("tr"):
         connection_id = row.one("input", type="checkbox", name="ids").attrs["value"]
         cells[connection_id] = row.find_all("td")[column]
-    assert any(expected[connection_id] for connection_id in cells), "some numbers are in use"
-    for connection_id, cell in cells.items():
+    assert set(cells) == {*used, unused}
+    for connection_id in used:
         count = expected[connection_id]
-        if count:
-            assert cell.text == f"{count} version{'s' if count != 1 else ''}"
-            assert cell.one("a").attrs["href"] == f"/versions/?dials={connection_id}"
-        else:
-            assert cell.text == "—"
+        assert cells[connection_id].text == f"{count} version{'s' if count != 1 else ''}"
+        link = cells[connection_id].one("a").attrs["href"]
+        assert link == f"/versions/?dials={connection_id}"
+    assert cells[unused].text == "—"
     versions_calls = [
         r for r in api.requests_received() if r["path"] == "/versions" and r["method"] == "GET"
     ]
-    # One request for the page's counts (the one above is this test's own, sent later).
-    assert len(versions_calls) == 2
+    assert len(versions_calls) == 1  # one request for the page's counts
