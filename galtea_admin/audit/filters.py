@@ -46,7 +46,7 @@ class ChangeRecordFilter(django_filters.FilterSet):
         label="Kind", field_name="object_type", choices=resource_kinds, empty_label="Any"
     )
     connection = django_filters.CharFilter(
-        label="Connection", method="filter_connection", max_length=200
+        label="Name or id", method="filter_connection", max_length=200
     )
 
     class Meta:

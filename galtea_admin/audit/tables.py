@@ -21,7 +21,7 @@ class ChangeRecordTable(ListTable):
     username = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")
     object_type = tables.Column(verbose_name="Kind")
-    object_label = tables.Column(verbose_name="Connection")
+    object_label = tables.Column(verbose_name="Name")
     product_name = tables.Column(verbose_name="Product")
     changes = tables.Column(verbose_name="Changes", orderable=False, empty_values=())
 

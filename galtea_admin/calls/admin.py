@@ -8,7 +8,9 @@ from django.urls import path, reverse
 from galtea_admin.calls import views
 from galtea_admin.calls.filters import SessionFilter
 from galtea_admin.calls.tables import SessionTable, outcome_cell, recording_cell, status_cell
+from galtea_admin.galtea.resources import resource_names
 from galtea_admin.galtea.sessions import SESSIONS
+from galtea_admin.galtea.versions import VERSIONS
 from galtea_admin.lists import cells
 from galtea_admin.lists.registry import EMPTY, ResourceAdmin, register
 
@@ -46,8 +48,13 @@ class SessionAdmin(ResourceAdmin):
 
     def detail_rows(self, record) -> list[tuple[str, str, object]]:
         version_url = reverse("versions:detail", args=[record.version_id])
+        name = resource_names(VERSIONS, [record.version_id]).get(record.version_id)
         return [
-            ("version_id", "Version", cells.link(version_url, record.version_id)),
+            (
+                "version_id",
+                "Version",
+                cells.link(version_url, name or cells.mono(record.version_id)),
+            ),
             ("status", "Status", status_cell(record.status)),
             ("outcome", "Outcome", outcome_cell(record)),
             ("recording", "Recording", recording_cell(record)),

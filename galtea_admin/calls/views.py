@@ -15,6 +15,7 @@ from galtea_admin.lists.views import ResourceView
 
 GONE = "This call is no longer in Galtea: reload the page."
 BUSY = "Galtea is sending too many recordings just now: try again in a minute."
+SLOW_DOWN = "Galtea asked the admin to slow down: try again in a minute."
 
 
 class RecordingView(ResourceView):
@@ -38,7 +39,7 @@ def recording_answer(spec, entity_id: str) -> JsonResponse:
         message = GONE if session is None else "The recording is not in Galtea's storage."
         return JsonResponse({"error": message}, status=404)
     except GalteaRateLimited:
-        return JsonResponse({"error": BUSY}, status=429)
+        return JsonResponse({"error": BUSY if session else SLOW_DOWN}, status=429)
     except GalteaError as error:
         return JsonResponse({"error": f"{error.title}."}, status=error.status)
     if contract.url_origin(url) not in settings.GALTEA_RECORDING_ORIGINS:

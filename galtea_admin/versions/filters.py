@@ -26,7 +26,7 @@ TARGET_CONDITIONS = {
 
 
 class VersionFilterForm(ResourceFilterForm):
-    field_order = ("q", "product", "name", "names", "target", "dials", "ids")
+    field_order = ("q", "product", "name", "names", "target", "dials", "webrtc", "ids")
 
 
 class VersionFilter(ResourceFilterSet):
@@ -43,6 +43,14 @@ class VersionFilter(ResourceFilterSet):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
+    webrtc = django_filters.CharFilter(
+        label="WebRTC connection id",
+        method="filter_webrtc",
+        validators=[ID_VALIDATOR],
+        help_text="The versions that call this WebRTC connection.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
     class Meta:
         form = VersionFilterForm
 
@@ -51,3 +59,6 @@ class VersionFilter(ResourceFilterSet):
 
     def filter_dials(self, query, name, value):
         return query.filter(phone_connection_ids=[value])
+
+    def filter_webrtc(self, query, name, value):
+        return query.filter(webrtc_connection_ids=[value])

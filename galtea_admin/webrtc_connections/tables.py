@@ -8,6 +8,7 @@ from galtea_admin.galtea.webrtc_connections import SORTABLE_FIELDS
 from galtea_admin.lists import cells
 from galtea_admin.lists.registry import lazy_label_with_time_zone
 from galtea_admin.lists.tables import ResourceTable, sorted_by
+from galtea_admin.versions.columns import UsedByVersions
 
 
 def key_label(has_api_key: bool) -> str:
@@ -35,7 +36,10 @@ def agent_detail(agent_name: str):
     return cells.mono(agent_name)
 
 
-class WebRtcConnectionTable(ResourceTable):
+class WebRtcConnectionTable(UsedByVersions, ResourceTable):
+    version_target = "webrtc_connection_id"
+    version_filter = "webrtc"
+
     name = tables.Column(attrs={"td": {"class": "cell-name"}}, **sorted_by("name", SORTABLE_FIELDS))
     product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
     agent = tables.Column(
@@ -52,6 +56,7 @@ class WebRtcConnectionTable(ResourceTable):
         verbose_name=lazy_label_with_time_zone("Created"),
         **sorted_by("createdAt", SORTABLE_FIELDS),
     )
+    used_by = tables.Column(verbose_name="Used by", orderable=False, empty_values=())
 
     class Meta(ResourceTable.Meta):
         empty_text = "No WebRTC connections match these filters."

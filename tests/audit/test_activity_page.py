@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def connection_names(page: ActivityPage) -> list[str]:
-    """The "Connection" column without the id shown beside a deleted one."""
-    return [text.split(" phoneConnection_")[0] for text in page.column("Connection")]
+    """The "Name" column without the id shown beside a deleted one."""
+    return [text.split(" phoneConnection_")[0] for text in page.column("Name")]
 
 
 def activity(client, **params) -> ActivityPage:
@@ -46,11 +46,11 @@ class TestActivityList:
             "Who",
             "Action",
             "Kind",
-            "Connection",
+            "Name",
             "Product",
             "Changes",
         ]
-        assert page.column("Connection")[0] == "Front desk"
+        assert page.column("Name")[0] == "Front desk"
         assert set(page.column("Kind")) == {"Phone connection"}
         assert [(r["Who"], r["Action"]) for r in page.rows] == [
             ("eddie", "Edited"),
@@ -133,7 +133,7 @@ class TestActivityFilters:
     def test_by_action(self, viewer_client, history):
         page = activity(viewer_client, action="create")
 
-        assert page.column("Connection") == ["Outage hotline", "Billing line", "Support line"]
+        assert page.column("Name") == ["Outage hotline", "Billing line", "Support line"]
 
     def test_by_date_range_inclusive(self, viewer_client, history):
         page = activity(
@@ -141,12 +141,12 @@ class TestActivityFilters:
         )
 
         assert page.status == 200
-        assert page.column("Connection") == ["Billing line", "Billing line", "Support line"]
+        assert page.column("Name") == ["Billing line", "Billing line", "Support line"]
 
     def test_by_connection_id(self, viewer_client, history):
         page = activity(viewer_client, connection="phoneConnection_support_line")
 
-        assert page.column("Connection") == ["Support line", "Support line"]
+        assert page.column("Name") == ["Support line", "Support line"]
 
     def test_by_part_of_the_connection_name_in_any_case(self, viewer_client, history):
         page = activity(viewer_client, connection="LiNE")
@@ -163,7 +163,7 @@ class TestActivityFilters:
     def test_combined(self, viewer_client, history):
         page = activity(viewer_client, user="eddie", action="update", connection="desk")
 
-        assert page.column("Connection") == ["Front desk"]
+        assert page.column("Name") == ["Front desk"]
 
     def test_no_match_offers_to_clear_the_filters(self, viewer_client, history):
         page = activity(viewer_client, connection="nothing like this", sort="username")
@@ -199,7 +199,7 @@ class TestActivitySortingAndPaging:
             ("-username", "Who", ["mona"] * 3 + ["eddie"] * 4),
             (
                 "object_label",
-                "Connection",
+                "Name",
                 ["Billing line"] * 2
                 + ["Front desk"]
                 + ["Outage hotline"] * 2
@@ -207,7 +207,7 @@ class TestActivitySortingAndPaging:
             ),
             (
                 "created_at",
-                "Connection",
+                "Name",
                 [
                     "Support line",
                     "Support line",
@@ -224,7 +224,7 @@ class TestActivitySortingAndPaging:
         page = activity(viewer_client, sort=sort)
 
         assert page.status == 200
-        shown = connection_names(page) if column == "Connection" else page.column(column)
+        shown = connection_names(page) if column == "Name" else page.column(column)
         assert shown == expected
 
     def test_column_headers_link_to_their_sort_keeping_the_filters(self, viewer_client, history):
@@ -246,7 +246,7 @@ class TestActivitySortingAndPaging:
 
         second = ActivityPage(viewer_client.get(ACTIVITY_URL + next_link))
         assert second.showing == "Showing 26–30 of 30"
-        assert second.column("Connection") == [f"Line {n:02}" for n in range(4, -1, -1)]
+        assert second.column("Name") == [f"Line {n:02}" for n in range(4, -1, -1)]
 
         bigger = activity(viewer_client, action="update", per_page=50)
         assert len(bigger.rows) == 30
