@@ -10,6 +10,7 @@ from galtea_admin.galtea import contract
 from galtea_admin.galtea.client import GalteaClient
 from galtea_admin.galtea.decoding import flag, moment, optional_moment, optional_text, text
 from galtea_admin.galtea.resources import (
+    NAMED_FILTERS,
     RemoteQuery,
     ResourceSpec,
     resource_create,
@@ -54,14 +55,9 @@ PHONE_CONNECTIONS = ResourceSpec(
         "deleted_at": optional_moment("deletedAt"),
     },
     filters={
-        "ids": "ids",
-        "product_ids": "productIds",
-        "names": "names",
-        "name": "name",
+        **NAMED_FILTERS,
         "phone_numbers": "phoneNumbers",
         "phone_number": "phoneNumber",
-        "from_created_at": "fromCreatedAt",
-        "to_created_at": "toCreatedAt",
     },
     sortable=contract.SORTABLE_PHONE_CONNECTION_FIELDS,
     creatable={

@@ -29,6 +29,15 @@ from galtea_admin.galtea.errors import (
 
 # The list filter every Galtea list has, and that the API treats strictly (see contract).
 IDS = "ids"
+# The list filters of every named resource of a product: query condition → API parameter.
+NAMED_FILTERS = {
+    IDS: "ids",
+    "product_ids": "productIds",
+    "names": "names",
+    "name": "name",
+    "from_created_at": "fromCreatedAt",
+    "to_created_at": "toCreatedAt",
+}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,12 @@ from galtea_admin.galtea.decoding import (
     optional_text,
     text,
 )
-from galtea_admin.galtea.resources import ResourceSpec, resource_list, resource_update
+from galtea_admin.galtea.resources import (
+    NAMED_FILTERS,
+    ResourceSpec,
+    resource_list,
+    resource_update,
+)
 
 
 @dataclass(frozen=True)
@@ -66,16 +71,11 @@ VERSIONS = ResourceSpec(
         "deleted_at": optional_moment("deletedAt"),
     },
     filters={
-        "ids": "ids",
-        "product_ids": "productIds",
-        "names": "names",
-        "name": "name",
+        **NAMED_FILTERS,
         "phone_connection_ids": "phoneConnectionIds",
         "exclude_phone_connection_ids": "excludePhoneConnectionIds",
         "webrtc_connection_ids": "webRtcConnectionIds",
         "exclude_webrtc_connection_ids": "excludeWebRtcConnectionIds",
-        "from_created_at": "fromCreatedAt",
-        "to_created_at": "toCreatedAt",
     },
     sortable=frozenset({"createdAt", "name"}),
     creatable={},

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from galtea_admin.galtea.decoding import flag, moment, optional_moment, optional_text, text
-from galtea_admin.galtea.resources import ResourceSpec
+from galtea_admin.galtea.resources import NAMED_FILTERS, ResourceSpec
 
 SORTABLE_FIELDS = frozenset({"createdAt", "name", "agentName"})
 
@@ -42,13 +42,8 @@ WEBRTC_CONNECTIONS = ResourceSpec(
         "deleted_at": optional_moment("deletedAt"),
     },
     filters={
-        "ids": "ids",
-        "product_ids": "productIds",
-        "names": "names",
-        "name": "name",
+        **NAMED_FILTERS,
         "agent_name": "agentName",
-        "from_created_at": "fromCreatedAt",
-        "to_created_at": "toCreatedAt",
     },
     sortable=SORTABLE_FIELDS,
     creatable={
