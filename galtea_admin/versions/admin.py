@@ -59,6 +59,6 @@ class VersionAdmin(ResourceAdmin):
         return target_cell(record, names)
 
     def detail_panels(self, request, record) -> list[tuple[str, dict]]:
-        from galtea_admin.versions.usage import recent_calls_panel
+        from galtea_admin.versions.panels import recent_calls_panel
 
         return [recent_calls_panel(request, [record])]
