@@ -78,6 +78,11 @@ class ResourceAdmin:
         """Whether each entity belongs to a product (a session belongs to a version)."""
         return "product_id" in self.spec.fields
 
+    @property
+    def changes_here(self) -> bool:
+        """Whether people change it through the admin (and so it has a history here)."""
+        return any(action != "view" for action in self.actions)
+
     def offers(self, action: str) -> bool:
         """Whether the resource has the pages of `action` here."""
         if action in ("add", "change"):
