@@ -13,8 +13,8 @@ from galtea_admin.lists.registry import site
 
 
 def resource_kinds() -> list[tuple[str, str]]:
-    """Each registered resource, as the activity page names it."""
-    return [(resource.key, resource.title) for resource in site]
+    """Each registered resource changed through the admin, as the activity page names it."""
+    return [(resource.key, resource.title) for resource in site if resource.changes_here]
 
 
 class ActivityFilterForm(FilterForm):
