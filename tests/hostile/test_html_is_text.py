@@ -233,7 +233,7 @@ def test_the_saved_message_the_history_and_the_activity(manager_client, hostile,
     assert f"Name: {hostile['name']} → {new_name}" in change
     assert f"Language: {hostile['language']} → en-GB" in change
     changes = cell(activity, "Changes", hostile["tag"])
-    assert cell(activity, "Connection", hostile["tag"]).text == new_name
+    assert cell(activity, "Name", hostile["tag"]).text == new_name
     assert f"Name: {hostile['name']} → {new_name}" in changes.text
     assert f"Language: {hostile['language']} → en-GB" in changes.text
     assert cell(activity, "Product", hostile["tag"]).text == hostile["product_name"]

@@ -248,7 +248,7 @@ class TestOptionalMarker:
 
         labels = [parse(str(field.as_field_group())).one("label").text for field in form]
 
-        assert labels == ["User", "Action", "From", "To", "Kind", "Connection"]
+        assert labels == ["User", "Action", "From", "To", "Kind", "Name or id"]
 
     def test_the_create_form_marks_voice_and_language_optional(self):
         form = PhoneConnectionForm(products=PRODUCTS, voices=VOICES)
