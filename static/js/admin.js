@@ -156,6 +156,19 @@
     if (!player) return;
     player.querySelector("[role=status]").textContent = "The recording could not be played: its link may have expired. Reload the page to try again.";
   }, true);
+  // A form sent back: focus goes to its first field in error, else to what went wrong (a
+  // conflict, a refusal by Galtea), so that a keyboard or screen reader starts there.
+  var sentBack = document.querySelector(".form-card");
+  if (sentBack) {
+    var problem = sentBack.querySelector(
+      ".field-invalid input:not([type=hidden]), .field-invalid select, .field-invalid textarea"
+    ) || sentBack.querySelector(".alert[role=alert]");
+    if (problem) {
+      if (!problem.matches("input, select, textarea")) problem.setAttribute("tabindex", "-1");
+      problem.focus();
+    }
+  }
+
   // A live list (htmx swaps #list-region): say what it shows now, keep the focus where the
   // person was (the same link, found again by its text), and show a failed answer as the
   // page it is.
