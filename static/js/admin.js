@@ -169,15 +169,22 @@
     }
   }
 
-  // A live list (htmx swaps #list-region): say what it shows now, keep the focus where the
-  // person was (the same link, found again by its text), and show a failed answer as the
-  // page it is.
-  var focusedText = null;
-  function label(el) { return el.textContent.replace(/[▲▼↕]/g, "").trim(); }
-  document.addEventListener("htmx:beforeRequest", function (event) {
+  // A live list (htmx swaps #list-region, and the column chooser with it): say what it
+  // shows now, keep the focus where the person was (the same link or button, found again by
+  // its text or value in the same part of the page), keep the column chooser open if it
+  // was, and show a failed answer as the page it is.
+  var focused = null;
+  var chooserOpen = false;
+  var LIVE_PARTS = ["list-region", "column-choices"];
+  function label(el) {
+    return (el.value || "") + "|" + el.textContent.replace(/[▲▼↕]/g, "").trim();
+  }
+  document.addEventListener("htmx:beforeRequest", function () {
     var active = document.activeElement;
-    var region = document.getElementById("list-region");
-    focusedText = active && region && region.contains(active) ? label(active) : null;
+    var part = active && active.closest("#" + LIVE_PARTS.join(", #"));
+    focused = part && active.matches("a, button") ? { part: part.id, label: label(active) } : null;
+    var chooser = document.querySelector("#column-choices details");
+    chooserOpen = Boolean(chooser && chooser.open);
   });
   document.addEventListener("htmx:afterSettle", function () {
     var region = document.getElementById("list-region");
@@ -185,12 +192,15 @@
     if (!region) return;
     if (announcement) announcement.textContent = region.getAttribute("data-announce");
     updatePageSelection();
-    if (focusedText === null) return;
-    var again = Array.prototype.find.call(region.querySelectorAll("a, button"), function (el) {
-      return label(el) === focusedText;
+    var chooser = document.querySelector("#column-choices details");
+    if (chooser && chooserOpen) chooser.open = true;
+    if (focused === null) return;
+    var part = document.getElementById(focused.part) || region;
+    var again = Array.prototype.find.call(part.querySelectorAll("a, button"), function (el) {
+      return label(el) === focused.label && !el.disabled;
     });
     (again || region).focus();
-    focusedText = null;
+    focused = null;
   });
   document.addEventListener("htmx:responseError", function (event) {
     var answered = event.detail.xhr && event.detail.xhr.responseURL;

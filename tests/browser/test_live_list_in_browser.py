@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -36,7 +37,7 @@ def test_typing_a_filter_changes_the_rows_without_a_reload(browser, admin_site):
         page.get_by_label("Name contains").press_sequentially("Support")
         page.wait_for_url("**/phone-connections/?name=Support")
 
-        page.wait_for_function("document.querySelectorAll('.chip').length === 1")
+        expect(page.locator(".chip")).to_have_count(1)
         shown = names(page)
         assert shown and shown != before
         assert all("support" in name.lower() for name in shown)
@@ -80,3 +81,28 @@ def test_without_javascript_the_same_filter_reloads_the_page(browser, admin_site
         assert page.locator(".chip").count() == 1
     finally:
         context.close()
+
+
+def test_moving_a_column_happens_in_place_and_keeps_the_chooser_open(browser, admin_site):
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(f"{admin_site.url}/phone-connections/?sort=name")
+        sign_in(page)
+        page.wait_for_url("**/phone-connections/?sort=name")
+        page.evaluate("window.sameDocument = true")
+        page.locator("#column-choices summary").click()
+        move = page.locator("#column-choices button[value='voice:down']")
+        assert move.inner_text() == "→"
+
+        move.focus()
+        move.press("Enter")
+        headers = page.locator("thead th")
+        expect(headers.nth(3)).to_have_text("Language")  # Voice, then Language, before
+        expect(headers.nth(4)).to_have_text("Voice")
+
+        assert page.evaluate("window.sameDocument") is True
+        assert page.url.endswith("/phone-connections/?sort=name")
+        assert page.evaluate("document.querySelector('#column-choices details').open") is True
+        assert page.evaluate("document.activeElement.value") == "voice:down"
+    finally:
+        page.close()
