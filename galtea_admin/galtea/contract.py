@@ -161,6 +161,10 @@ def missing_ids(message: str, asked: Iterable[str]) -> list[str]:
     return asked
 
 
+# A list's "Count matching" is worked out with one-row probes (the API gives no total) and
+# kept this long per query.
+COUNT_CACHE_SECONDS = 60
+
 # Versions: in an include/exclude pair of connection filters, this one value means "none"
 # (`phoneConnectionIds[]=` lists the versions with no phone connection).
 NO_CONNECTION = ""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from galtea_admin.galtea import contract
+from galtea_admin.galtea.caching import cached_lookup
 from galtea_admin.galtea.client import GalteaClient, get_client, without_deadline
 from galtea_admin.galtea.decoding import decode, decode_list
 from galtea_admin.galtea.errors import (
@@ -193,6 +194,41 @@ def resource_list(
             missing = contract.missing_ids(error.message, asked)
             raise GalteaIdsNotFound(error.message, missing) from None
         raise
+
+
+def resource_count(
+    spec: ResourceSpec, *, query: RemoteQuery, client: GalteaClient | None = None
+) -> int:
+    """How many entities match `query`, kept briefly per API and query (COUNT_CACHE_SECONDS).
+    The API gives no total, so it is found with one-row probes: offsets doubling until one
+    is past the end, then the gap halved; about 2·log2(n) requests, none of more than a row."""
+    client = client or get_client()
+    scope = f"{client.cache_scope}|{spec.path}?{contract.encode_query(query.params())}"
+    return cached_lookup(
+        "count",
+        scope,
+        lambda: probe_count(spec, query=query, client=client),
+        seconds=contract.COUNT_CACHE_SECONDS,
+    )
+
+
+def probe_count(spec: ResourceSpec, *, query: RemoteQuery, client: GalteaClient) -> int:
+
+    def exists(offset: int) -> bool:
+        return bool(resource_list(spec, query=query, offset=offset, limit=1, client=client))
+
+    if not exists(0):
+        return 0
+    present, past = 0, 1
+    while exists(past):
+        present, past = past, past * 2
+    while past - present > 1:
+        middle = (present + past) // 2
+        if exists(middle):
+            present = middle
+        else:
+            past = middle
+    return present + 1
 
 
 def resource_names(

@@ -15,6 +15,7 @@ from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import GalteaIdsNotFound, GalteaRejected
 from galtea_admin.lists.chips import filter_chips
 from galtea_admin.lists.params import (
+    COUNT_VAR,
     IDS_VAR,
     ORDER_VAR,
     PAGE_VAR,
@@ -127,6 +128,8 @@ class ChangeList:
         self.has_page = False
         self.past_the_end = False
         self.counted = False  # whether the list knows how many rows match
+        # How many rows match, when the person asked to count them (a remote list).
+        self.matching: int | None = None
         # The API's message when it refused to sort the list this way.
         self.sort_rejection: str | None = None
 
@@ -162,6 +165,31 @@ class ChangeList:
     @property
     def page_count(self) -> int | None:
         return self.table.paginator.num_pages if self.counted else None
+
+    @property
+    def count_url(self) -> str:
+        return self.url(**{COUNT_VAR: "1"})
+
+    @property
+    def matching_pages(self) -> int | None:
+        if self.matching is None:
+            return None
+        return max(1, -(-self.matching // self.per_page))
+
+    @property
+    def last_page_url(self) -> str | None:
+        pages = self.matching_pages
+        return self.page_url(pages) if pages and pages != self.page else None
+
+    @property
+    def jump_controls(self) -> list[tuple[str, str]]:
+        """The list's parameters but the page, for a "Go to page" form."""
+        return [
+            (key, value)
+            for key, values in self.params.lists()
+            if key != PAGE_VAR
+            for value in values
+        ]
 
     @property
     def first_row(self) -> int:

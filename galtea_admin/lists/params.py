@@ -11,6 +11,8 @@ ORDER_VAR = "sort"
 PAGE_VAR = "page"
 PER_PAGE_VAR = "per_page"
 NEXT_VAR = "next"
+# Asks the list to count the rows that match (worked out on demand: the API gives no total).
+COUNT_VAR = "count"
 # An id-list filter: where ids the API does not know are reported.
 IDS_VAR = "ids"
 

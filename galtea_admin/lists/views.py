@@ -32,11 +32,16 @@ from galtea_admin.galtea.errors import (
     GalteaRejected,
 )
 from galtea_admin.galtea.products import Product, cached_products
-from galtea_admin.galtea.resources import resource_absent_fields, resource_get, resource_list
+from galtea_admin.galtea.resources import (
+    resource_absent_fields,
+    resource_count,
+    resource_get,
+    resource_list,
+)
 from galtea_admin.lists import bulk, editing, export
 from galtea_admin.lists.changelist import ChangeList, filters_valid, without_empty_params
 from galtea_admin.lists.navigation import safe_next, safe_target
-from galtea_admin.lists.params import NEXT_VAR
+from galtea_admin.lists.params import COUNT_VAR, NEXT_VAR
 from galtea_admin.lists.registry import ResourceAdmin
 from galtea_admin.lists.tables import RemoteTableData, api_order
 from galtea_admin.preferences.columns import chosen_columns, column_choices, configurable_columns
@@ -133,6 +138,8 @@ class ObjectListView(ResourceView):
         )
         if not changelist.filterset.matches_nothing:
             changelist.load(table, lazy=True)
+            if request.GET.get(COUNT_VAR) == "1" and changelist.has_rows:
+                changelist.matching = resource_count(resource.spec, query=changelist.filterset.qs)
         context = {
             "cl": changelist,
             "filter": changelist.filterset,

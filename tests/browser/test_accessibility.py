@@ -36,6 +36,7 @@ def every_page(emulator) -> list[str]:
     return [
         "/phone-connections/",
         "/phone-connections/?name=no-such-connection-anywhere",
+        "/phone-connections/?count=1&page=2",
         "/phone-connections/?created_from=not-a-date&phones=12",
         f"/phone-connections/{phone}/",
         "/phone-connections/new/",
