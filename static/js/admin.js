@@ -202,6 +202,15 @@
     (again || region).focus();
     focused = null;
   });
+  // An answer that came from another page (signed out meanwhile: the sign-in page) is
+  // shown as that page, not inside the list.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var answered = event.detail.xhr && event.detail.xhr.responseURL;
+    if (answered && new URL(answered).pathname !== window.location.pathname) {
+      event.detail.shouldSwap = false;
+      window.location.href = answered;
+    }
+  });
   document.addEventListener("htmx:responseError", function (event) {
     var answered = event.detail.xhr && event.detail.xhr.responseURL;
     if (answered) window.location.href = answered;

@@ -106,3 +106,26 @@ def test_moving_a_column_happens_in_place_and_keeps_the_chooser_open(browser, ad
         assert page.evaluate("document.activeElement.value") == "voice:down"
     finally:
         page.close()
+
+
+def test_signed_out_meanwhile_the_sign_in_page_shows_as_itself(browser, admin_site):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{admin_site.url}/phone-connections/")
+        sign_in(page)
+        page.wait_for_url("**/phone-connections/")
+        context.clear_cookies()
+        page.evaluate("window.sameDocument = true")
+
+        page.get_by_label("Name contains").press_sequentially("Support")
+
+        page.wait_for_url("**/accounts/login/**")
+        page.wait_for_load_state()
+        # A page of its own, not the sign-in form drawn inside the list.
+        assert page.evaluate("window.sameDocument") is None
+        assert page.locator("#list-region").count() == 0
+        assert page.locator("main form input[name=username]").count() == 1
+        expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    finally:
+        context.close()
