@@ -8,12 +8,11 @@ from django import forms
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.sessions import SESSIONS
 from galtea_admin.lists.filters import (
-    ID_VALIDATOR,
     MAX_CHOSEN,
     DistinctMultipleChoiceFilter,
+    IdListFilter,
     ResourceFilterForm,
     ResourceFilterSet,
-    ValueListFilter,
 )
 
 
@@ -37,14 +36,7 @@ class SessionFilter(ResourceFilterSet):
         max_values=len(contract.SESSION_STATUSES),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
     )
-    version = ValueListFilter(
-        label="Version ids",
-        method="filter_versions",
-        separators=r"\s,;",
-        validators=[ID_VALIDATOR],
-        max_values=contract.MAX_IDS_PER_REQUEST,
-        help_text="Separated by spaces, commas or lines.",
-    )
+    version = IdListFilter(label="Version ids", method="filter_versions")
 
     class Meta:
         form = SessionFilterForm

@@ -41,6 +41,17 @@ class ValueListFilter(django_filters.Filter):
     field_class = ValueListField
 
 
+class IdListFilter(ValueListFilter):
+    """Ids typed or pasted as a list, as the API's `…Ids[]` filters take them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("separators", r"\s,;")
+        kwargs.setdefault("validators", [ID_VALIDATOR])
+        kwargs.setdefault("max_values", contract.MAX_IDS_PER_REQUEST)
+        kwargs.setdefault("help_text", "Separated by spaces, commas or lines.")
+        super().__init__(*args, **kwargs)
+
+
 class DistinctMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
     field_class = DistinctMultipleChoiceField
 
@@ -115,14 +126,7 @@ class ResourceFilterSet(django_filters.FilterSet):
     names = ValueListFilter(
         label="Exact names", method="filter_names", help_text="One name per line."
     )
-    ids = ValueListFilter(
-        label="Ids",
-        method="filter_ids",
-        separators=r"\s,;",
-        validators=[ID_VALIDATOR],
-        max_values=contract.MAX_IDS_PER_REQUEST,
-        help_text="Separated by spaces, commas or lines.",
-    )
+    ids = IdListFilter(label="Ids", method="filter_ids")
     created_from = DateTimeFilter(label="Created from", method="filter_created_from")
     created_to = DateTimeFilter(label="Created to", method="filter_created_to")
 
