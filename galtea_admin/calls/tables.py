@@ -59,7 +59,7 @@ class SessionTable(ResourceTable):
     @cached_property
     def version_names(self) -> dict[str, str]:
         """The names of the versions of this page's calls: one request, when drawn."""
-        return resource_names(VERSIONS, [row.record.version_id for row in self.page.object_list])
+        return resource_names(VERSIONS, [record.version_id for record in self.page_records])
 
     def render_version(self, value):
         name = self.version_names.get(value)

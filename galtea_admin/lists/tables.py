@@ -122,6 +122,11 @@ class ListTable(tables.Table):
         super().__init__(data, **kwargs)
         self.query_params = query_params
 
+    @property
+    def page_records(self) -> list:
+        """The records of the page shown (for a lookup the whole page needs once)."""
+        return [row.record for row in self.page.object_list]
+
     def row_links(self, record) -> tuple[str | None, dict[str, str]]:
         """The row's detail page (for `link_column`) and its other pages, by name."""
         return None, {}

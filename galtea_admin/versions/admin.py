@@ -3,11 +3,10 @@ is changed from that connection's page (see usage.py)."""
 
 from __future__ import annotations
 
-from galtea_admin.galtea.resources import resource_names
 from galtea_admin.galtea.versions import VERSIONS
-from galtea_admin.lists.registry import EMPTY, ResourceAdmin, register, site
+from galtea_admin.lists.registry import EMPTY, ResourceAdmin, register
 from galtea_admin.versions.filters import VersionFilter
-from galtea_admin.versions.tables import VersionTable, target_cell
+from galtea_admin.versions.tables import VersionTable, target_cell, target_names
 
 
 @register
@@ -48,15 +47,8 @@ class VersionAdmin(ResourceAdmin):
             ("number", "Number", record.number or EMPTY),
             ("description", "Description", record.description or EMPTY),
             ("model_id", "Model", record.model_id or EMPTY),
-            ("phone_connection_id", "Calls", self.target(record)),
+            ("phone_connection_id", "Calls", target_cell(record, target_names([record]))),
         ]
-
-    def target(self, record):
-        """What the version calls, by name."""
-        connection_id = record.phone_connection_id or record.webrtc_connection_id
-        key = "phone_connections" if record.phone_connection_id else "webrtc_connections"
-        names = resource_names(site.get(key).spec, [connection_id]) if connection_id else {}
-        return target_cell(record, names)
 
     def detail_panels(self, request, record) -> list[tuple[str, dict]]:
         from galtea_admin.versions.panels import recent_calls_panel

@@ -19,11 +19,12 @@ class UsedByVersions:
     version field naming this kind of connection."""
 
     version_target: str
+    version_filter: str  # the version list's filter of that connection's id
     HIDDEN_BY_DEFAULT = ("used_by",)
 
     @cached_property
     def version_counts(self) -> dict[str, int] | None:
-        ids = [row.record.id for row in self.page.object_list]
+        ids = [record.id for record in self.page_records]
         try:
             return version_counts(self.version_target, ids)
         except GalteaError:

@@ -63,7 +63,7 @@ class VersionTable(ResourceTable):
     @cached_property
     def target_names(self) -> dict[str, str]:
         """The names of what this page's versions call: a request per kind, when drawn."""
-        return target_names([row.record for row in self.page.object_list])
+        return target_names(self.page_records)
 
     def render_target(self, record):
         return target_cell(record, self.target_names)
