@@ -38,6 +38,7 @@ from scenarios import (
     run_export,
     run_list_scenarios,
     run_load,
+    run_slow_upstream,
     sign_in,
 )
 from servers import PYTHON, REPO, Processes, manage, start_admin, start_emulator
@@ -46,8 +47,9 @@ SEEDED_ROWS = 100_000
 EMULATOR_STORE = REPO / "var" / "bench-emulator.sqlite3"
 RESULTS = Path(__file__).resolve().parent / "results.md"
 LATENCIES_MS = (0, 50)
+SLOW_LATENCY_MS = 2000  # a bad day: Galtea answers every request in 2 s
 WORKERS = 2
-THREADS = 4  # make serve's default
+THREADS = 8  # make serve's default
 USERNAME = "bench-manager"
 
 FULL = Sizes(
@@ -57,6 +59,7 @@ FULL = Sizes(
     detail_samples=30,
     write_samples=15,
     load_requests={8: 200, 32: 320},
+    slow_seconds=15,
 )
 QUICK = Sizes(
     list_samples=12,
@@ -65,6 +68,7 @@ QUICK = Sizes(
     detail_samples=10,
     write_samples=5,
     load_requests={8: 64, 32: 96},
+    slow_seconds=6,
 )
 
 
@@ -185,6 +189,39 @@ def run_with_latency(
     return rows
 
 
+def run_slow_galtea(
+    processes: Processes, workdir: Path, *, sizes: Sizes, password: str
+) -> list[Row]:
+    """Galtea answering in 2 s: the sign-in page with the bulkhead on, then off."""
+    api_key = "gsk_bench_" + secrets.token_hex(12)
+    print(f"\n== API latency +{SLOW_LATENCY_MS} ms: starting the emulator …", flush=True)
+    emulator = start_emulator(
+        processes,
+        workdir,
+        data=EMULATOR_STORE,
+        seed=SEEDED_ROWS,
+        api_key=api_key,
+        latency_ms=SLOW_LATENCY_MS,
+    )
+    rows: list[Row] = []
+    # "off": more slots than threads, so that nothing is ever refused.
+    for bulkhead, slots in (("on", None), ("off", "1000")):
+        env = admin_environment(workdir, emulator.url, api_key)
+        if slots:
+            env["GALTEA_PAGE_SLOTS"] = slots
+        admin = start_admin(
+            processes, workdir, env=env, workers=WORKERS, threads=THREADS, tag=f"slow-{bulkhead}"
+        )
+        session = sign_in(admin.url, USERNAME, password)
+        ctx = Context(admin, emulator, session, sizes, SLOW_LATENCY_MS, SEEDED_ROWS, [])
+        row = run_slow_upstream(ctx, bulkhead=bulkhead)
+        print(f"   {row.scenario}: p50 {row.median}, p95 {row.p95}; {row.extra} [{row.result}]")
+        rows.append(row)
+        processes.stop(admin.process)
+    processes.stop(emulator.process)
+    return rows
+
+
 def load_average() -> str:
     try:
         return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -296,6 +333,7 @@ def main() -> int:
                 prepared=prepared,
                 notes=notes,
             )
+        rows += run_slow_galtea(processes, workdir, sizes=sizes, password=password)
     except KeyboardInterrupt:
         print("\nInterrupted: stopping the emulator and the admin.", file=sys.stderr)
         return 130

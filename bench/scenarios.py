@@ -153,6 +153,7 @@ class Sizes:
     detail_samples: int
     write_samples: int
     load_requests: dict[int, int]  # concurrent clients → requests in total
+    slow_seconds: float  # how long the slow-Galtea scenario keeps its clients at work
 
 
 @dataclass
@@ -607,6 +608,75 @@ def run_load(ctx: Context, clients: int, total: int) -> Row:
         f"{rate:.1f} req/s; {timings.describe_errors()}",
         "0 errors",
         verdict(timings.errors == 0),
+    )
+
+
+# --- A slow Galtea ----------------------------------------------------------------------------
+
+SLOW_CLIENTS = 32
+SIGN_IN_P95_TARGET_MS = 100.0
+
+
+def run_slow_upstream(ctx: Context, *, bulkhead: str) -> Row:
+    """32 clients on the list while Galtea answers slowly; one more opens the sign-in page,
+    which needs nothing from Galtea, every 0.1 s and times it."""
+    path = "/phone-connections/"
+    ctx.warm_up(path, 1)  # products and voices cached, as in daily use
+    lists, sign_ins = Timings(), Timings()
+    refused = [0]
+    lock = threading.Lock()
+    ends_at = time.monotonic() + ctx.sizes.slow_seconds
+
+    def list_client() -> None:
+        session = clone_session(ctx.session)
+        while time.monotonic() < ends_at:
+            try:
+                seconds, response = timed(lambda: ctx.admin_get(path, session))
+            except requests.RequestException as error:
+                with lock:
+                    lists.add_error(type(error).__name__)
+                continue
+            with lock:
+                if response.status_code == 200:
+                    lists.samples.append(seconds)
+                elif response.status_code == 503 and "waiting for Galtea" in response.text:
+                    refused[0] += 1
+                else:
+                    lists.add_error(f"HTTP {response.status_code}")
+
+    def sign_in_client() -> None:
+        session = requests.Session()
+        while time.monotonic() < ends_at:
+            try:
+                seconds, response = timed(
+                    lambda: session.get(ctx.admin.url + "/accounts/login/", timeout=TIMEOUT)
+                )
+            except requests.RequestException as error:
+                sign_ins.add_error(type(error).__name__)
+                continue
+            if response.status_code == 200:
+                sign_ins.samples.append(seconds)
+            else:
+                sign_ins.add_error(f"HTTP {response.status_code}")
+            time.sleep(0.1)
+
+    with ThreadPoolExecutor(SLOW_CLIENTS + 1) as pool:
+        futures = [pool.submit(list_client) for _ in range(SLOW_CLIENTS)]
+        time.sleep(1.0)  # the list clients first fill whatever they can
+        futures.append(pool.submit(sign_in_client))
+        for future in futures:
+            future.result()
+    on = bulkhead == "on"
+    ok = sign_ins.errors == 0 and lists.errors == 0 and sign_ins.p95_ms < SIGN_IN_P95_TARGET_MS
+    return Row(
+        ctx.label(f"sign-in page while {SLOW_CLIENTS} clients load the list (bulkhead {bulkhead})"),
+        ms(sign_ins.p50_ms),
+        ms(sign_ins.p95_ms),
+        f"{len(sign_ins.samples)} sign-in pages, {sign_ins.describe_errors()}; list pages: "
+        f"{len(lists.samples)} shown (p50 {ms(lists.p50_ms)}), {refused[0]} refused at once "
+        f"(503), {lists.describe_errors()}",
+        f"sign-in p95 < {SIGN_IN_P95_TARGET_MS:.0f} ms; no list errors but 503" if on else "—",
+        verdict(ok) if on else "info",
     )
 
 

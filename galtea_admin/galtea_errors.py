@@ -38,4 +38,7 @@ class GalteaErrorMiddleware:
             "is_not_allowed": is_not_allowed,
             "can_retry": not (is_not_found or is_configuration or is_not_allowed),
         }
-        return render(request, "galtea_error.html", context, status=exception.status)
+        response = render(request, "galtea_error.html", context, status=exception.status)
+        if exception.retry_after_seconds is not None:
+            response["Retry-After"] = str(exception.retry_after_seconds)
+        return response

@@ -75,6 +75,12 @@ GALTEA_READ_TIMEOUT = env_number("GALTEA_READ_TIMEOUT", 30.0)
 GALTEA_CONNECT_RETRIES = env_number("GALTEA_CONNECT_RETRIES", 2, int)
 # The most a page view waits for all its Galtea calls together, retries included.
 GALTEA_PAGE_DEADLINE = env_number("GALTEA_PAGE_DEADLINE", 15.0)
+# The bulkhead: at most this many page requests per process wait on Galtea at once; keep
+# it below the server's threads per process (make serve: 8), so that pages that do not
+# need Galtea (sign-in, jobs, activity) always find a thread. A request that finds every
+# slot taken waits this long (seconds), then gets a "try again" page with nothing sent.
+GALTEA_PAGE_SLOTS = env_number("GALTEA_PAGE_SLOTS", 6, int)
+GALTEA_PAGE_SLOT_WAIT = env_number("GALTEA_PAGE_SLOT_WAIT", 0.1)
 # Exports have no page deadline: each chunk of rows waits up to this for its answer.
 GALTEA_EXPORT_READ_TIMEOUT = env_number("GALTEA_EXPORT_READ_TIMEOUT", 30.0)
 # How long product names and the voice list are cached (seconds).

@@ -28,6 +28,7 @@ from django.conf import settings
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
 from galtea_admin.galtea import contract
+from galtea_admin.galtea.bulkhead import upstream_slot
 from galtea_admin.galtea.errors import (
     GalteaBadAnswer,
     GalteaError,
@@ -171,7 +172,8 @@ class GalteaClient:
         query = contract.encode_query(params or {})
         url = self.base_url + path + (f"?{query}" if query else "")
         try:
-            response = self._send(method, url, json)
+            with upstream_slot():
+                response = self._send(method, url, json)
             body = self._read(response, expected, read_body=read_body)
             return decode(body) if decode is not None else body
         except GalteaError as error:

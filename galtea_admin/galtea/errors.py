@@ -14,6 +14,8 @@ class GalteaError(Exception):
 
     status = 502
     title = "Galtea answered in a way the admin did not expect"
+    # When set, the error page tells the browser when to try again (Retry-After).
+    retry_after_seconds: int | None = None
 
     def __init__(
         self, message: str, *, upstream_status: int | None = None, may_have_arrived: bool = True
@@ -66,6 +68,14 @@ class GalteaRateLimited(GalteaError):
 
     status = 503
     title = "Galtea is busy"
+
+
+class GalteaSaturated(GalteaError):
+    """Too many page views of this process are already waiting on Galtea (the bulkhead)."""
+
+    status = 503
+    title = "Too many pages are waiting for Galtea"
+    retry_after_seconds = 5
 
 
 class GalteaServerError(GalteaError):
