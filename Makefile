@@ -7,10 +7,11 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# The tests that touch the admin's own database (auth, audit, roles, saved views, columns),
+# The tests that touch the admin's own database (auth, audit, roles, saved views, columns, jobs),
 # run a second time against PostgreSQL.
-POSTGRES_TESTS := tests/accounts/test_sign_in.py tests/accounts/test_permissions.py \
-	tests/accounts/test_roles.py tests/audit tests/preferences
+POSTGRES_TESTS := tests/accounts/test_sign_in.py tests/accounts/test_sign_in_lockout.py \
+	tests/accounts/test_permissions.py tests/accounts/test_roles.py tests/audit tests/preferences \
+	tests/jobs/test_bulk_edit_job.py tests/phone_connections/test_bulk_edit.py
 
 .PHONY: demo serve test bench lint format chromium venv clean
 
@@ -39,12 +40,14 @@ demo: $(RUNTIME)
 
 # Production: gunicorn, several workers of several threads, WhiteNoise static files, DEBUG
 # off. Settings come from the environment (DJANGO_SECRET_KEY and GALTEA_API_KEY are
-# required); see README.
+# required); see README. Behind a reverse proxy: FORWARDED_ALLOW_IPS is its address (gunicorn
+# then believes its X-Forwarded-Proto) and DJANGO_TRUSTED_PROXIES=1 has the sign-in lock-out
+# count the client address it puts in X-Forwarded-For.
 serve: $(RUNTIME)
 	DJANGO_DEBUG=false $(BIN)/python manage.py check --deploy
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_DEBUG=false exec $(BIN)/gunicorn galtea_admin.wsgi \
+	DJANGO_DEBUG=false PY=$(BIN)/python exec bin/with-workers $(BIN)/gunicorn galtea_admin.wsgi \
 		--bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-4} \
 		--worker-class gthread --threads $${GUNICORN_THREADS:-8} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"

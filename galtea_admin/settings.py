@@ -8,6 +8,7 @@ key. The README lists every variable.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -92,6 +93,29 @@ GALTEA_RECORDING_ORIGINS = tuple(
     (env_str("GALTEA_RECORDING_ORIGINS") or contract.url_origin(GALTEA_API_URL)).split()
 )
 
+# --- Background jobs (galtea_admin/jobs) ----------------------------------------------------
+# Jobs run on Django's Tasks API (the django-tasks backport of django.tasks). The backend is
+# chosen here and only here: "database" keeps the queue in the admin's own database, run by
+# `manage.py db_worker`; "immediate" runs each job inside the request that starts it (no
+# worker: for tests).
+JOBS_BACKEND = env_str("JOBS_BACKEND", "database")
+TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+if JOBS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"JOBS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {JOBS_BACKEND!r}."
+    )
+TASKS = {"default": TASK_BACKENDS[JOBS_BACKEND]}
+# How many requests one job has on their way to Galtea at once (its rate limits are unknown).
+GALTEA_JOB_CONCURRENCY = env_number("GALTEA_JOB_CONCURRENCY", 4, int)
+if GALTEA_JOB_CONCURRENCY < 1:
+    raise ImproperlyConfigured("GALTEA_JOB_CONCURRENCY must be 1 or more.")
+# A running job whose worker has given no sign of life for this long (seconds) is marked
+# interrupted; a live worker gives one several times as often.
+JOB_STALE_SECONDS = env_number("JOB_STALE_SECONDS", 60.0)
+
 # --- Django ---------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -105,6 +129,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_tables2",
+    "axes",
     "galtea_admin.lists",
     "galtea_admin.accounts",
     "galtea_admin.phone_connections",
@@ -113,6 +138,9 @@ INSTALLED_APPS = [
     "galtea_admin.calls",
     "galtea_admin.audit",
     "galtea_admin.preferences",
+    "django_tasks",
+    "django_tasks_db",
+    "galtea_admin.jobs",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +160,8 @@ MIDDLEWARE = [
     "galtea_admin.method_not_allowed.MethodNotAllowedPageMiddleware",
     "galtea_admin.galtea_errors.GalteaErrorMiddleware",
     "galtea_admin.galtea_deadline.GalteaDeadlineMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its answer (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "galtea_admin.urls"
@@ -150,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "galtea_admin.lists.context_processors.navigation",
+                "galtea_admin.preferences.context_processors.appearance",
             ],
         },
     },
@@ -177,7 +208,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One process: memory. Several instances serving one team: a shared Redis (REDIS_URL or
-# CACHE_URL), so that lookups and sign-in throttling are shared between them.
+# CACHE_URL), so that lookups are shared between them.
 CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
 CACHES = {
     "default": (
@@ -196,13 +227,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
-# Sessions are read from the cache (filled from the database on a miss): one query less
-# per page.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live where every worker and instance sees them (a sign-out ends one everywhere):
+# the database, read through the cache only when that is a shared Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL else "db")
 SESSION_COOKIE_AGE = env_number("DJANGO_SESSION_SECONDS", 8 * 3600, int)
-# Sign-in throttling: this many failures for one name from one address lock it out.
+# Sign-in throttling (django-axes, over every authentication path, the Django admin's too),
+# counted in the database: this many failures for one name from one address lock that name
+# out from that address, for LOGIN_LOCKOUT_SECONDS after the last failure.
 LOGIN_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, int)
 LOGIN_LOCKOUT_SECONDS = env_number("LOGIN_LOCKOUT_SECONDS", 15 * 60, int)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A success clears the failures of that name from that address only.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "galtea_admin.accounts.lockout.lockout_response"
+# Failures are kept (and can be cleared in /django-admin/); a log of every sign-in is not.
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address: the connection's, or behind this many trusted reverse proxies (each
+# appending to X-Forwarded-For), the one the outermost proxy saw (accounts/lockout.py).
+TRUSTED_PROXIES = env_number("DJANGO_TRUSTED_PROXIES", 0, int)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXIES must be 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "galtea_admin.accounts.lockout.client_address"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")

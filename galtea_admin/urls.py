@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     *site.urls,
     path("activity/", include("galtea_admin.audit.urls")),
+    path("jobs/", include("galtea_admin.jobs.urls")),
     path("preferences/", include("galtea_admin.preferences.urls")),
     path("django-admin/", admin.site.urls),
     path("favicon.ico", favicon),

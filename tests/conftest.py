@@ -192,3 +192,12 @@ def product_names(api) -> dict[str, str]:
 def closed_port_url() -> str:
     """The URL of a loopback port nothing listens on."""
     return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture
+def jobs_run_at_once(settings):
+    """Background jobs run inside the request that starts them (the immediate task backend),
+    two requests at a time."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.GALTEA_JOB_CONCURRENCY = 2
+    return settings

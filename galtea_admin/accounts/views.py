@@ -1,43 +1,33 @@
-"""Sign-in with throttling of repeated failures."""
+"""Sign-in; django-axes counts the failures and locks out (accounts/lockout.py)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 
-from galtea_admin.accounts import throttle
+from galtea_admin.accounts.lockout import lockout_message
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, saying so (and for how long) when the name is locked out."""
+
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        if throttle.is_locked_out(self.request, username):
-            minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
-            raise forms.ValidationError(
-                f"Too many failed sign-ins. Wait {minutes} minutes, then try again.",
-                code="throttled",
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            throttle.record_failure(self.request, username)
+            # Set by django-axes when this failure reached the limit, or the name was locked.
+            if getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(
+                    lockout_message(self.request), code="locked_out"
+                ) from None
             raise
-        throttle.clear_failures(self.request, username)
-        return cleaned
 
     @property
-    def is_throttled(self) -> bool:
-        return any(error.code == "throttled" for error in self.non_field_errors().as_data())
+    def is_locked_out(self) -> bool:
+        return any(error.code == "locked_out" for error in self.non_field_errors().as_data())
 
 
 class SignInView(auth_views.LoginView):
-    form_class = ThrottledAuthenticationForm
+    form_class = SignInForm
     redirect_authenticated_user = True
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.is_throttled:
-            response.status_code = 429
-        return response

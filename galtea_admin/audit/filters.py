@@ -6,15 +6,17 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
-from galtea_admin.audit.models import Action, ChangeRecord
+from galtea_admin.audit.models import OTHER_KINDS, Action, ChangeRecord
 from galtea_admin.lists.date_range import check_date_range
 from galtea_admin.lists.filters import DateTimeFilter, FilterForm
 from galtea_admin.lists.registry import site
 
 
 def resource_kinds() -> list[tuple[str, str]]:
-    """Each registered resource changed through the admin, as the activity page names it."""
-    return [(resource.key, resource.title) for resource in site if resource.changes_here]
+    """Each registered resource changed through the admin, as the activity page names it,
+    and the other kinds of record (jobs)."""
+    resources = [(resource.key, resource.title) for resource in site if resource.changes_here]
+    return resources + [(kind, names[1]) for kind, names in OTHER_KINDS.items()]
 
 
 class ActivityFilterForm(FilterForm):

@@ -10,6 +10,15 @@ class Action(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Edited"
     DELETE = "delete", "Deleted"
+    # A background job's life (galtea_admin/jobs): its object is the job.
+    START = "start", "Started"
+    CANCEL = "cancel", "Cancelled"
+    RESUME = "resume", "Resumed"
+
+
+# What the activity log records besides the registered resources' entities: object type →
+# (one, many), as the activity page names them.
+OTHER_KINDS = {"jobs": ("Job", "Jobs")}
 
 
 class ChangeRecord(models.Model):

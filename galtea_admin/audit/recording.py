@@ -83,10 +83,14 @@ def record_create(
 
 
 def record_update(
-    user, *, resource, before, after, product_name: str = "", secrets=None
+    user, *, resource, before, after, fields=None, product_name: str = "", secrets=None
 ) -> ChangeRecord | None:
-    """`secrets`: write-only field → "replaced" or "removed", recorded without a value."""
+    """`fields`: the fields this change was about (None: all); others that differ were
+    changed by someone else. `secrets`: write-only field → "replaced" or "removed",
+    recorded without a value."""
     changes = diff(recorded_values(resource, before), recorded_values(resource, after))
+    if fields is not None:
+        changes = {name: values for name, values in changes.items() if name in fields}
     changes.update({name: [None, event] for name, event in (secrets or {}).items()})
     return record_change(
         user,
@@ -109,3 +113,25 @@ def record_delete(user, *, resource, record, product_name: str = "") -> ChangeRe
         changes=changes,
         product_name=product_name,
     )
+
+
+def record_event(user, action: Action, *, object_type: str, object_id, label: str):
+    """The record of something done through the admin that is not a change to an entity of a
+    resource (a job started or cancelled): who, what and when. Logged, not raised, if the
+    database cannot store it."""
+    try:
+        with transaction.atomic():
+            return ChangeRecord.objects.create(
+                user=user,
+                username=fit("username", user.get_username()),
+                action=action,
+                object_type=object_type,
+                object_id=fit("object_id", str(object_id)),
+                object_label=fit("object_label", label),
+                product_id="",
+            )
+    except DatabaseError:
+        logger.exception(
+            "The activity log could not record: %s %s %s", action, object_type, object_id
+        )
+        return None

@@ -6,10 +6,11 @@ import django_tables2 as tables
 from django.urls import NoReverseMatch
 
 from galtea_admin.audit.describing import Describers
+from galtea_admin.audit.models import OTHER_KINDS
 from galtea_admin.lists import cells
 from galtea_admin.lists.navigation import EntityUrls
-from galtea_admin.lists.registry import lazy_label_with_time_zone, site
-from galtea_admin.lists.tables import ListTable, moment_cell
+from galtea_admin.lists.registry import EMPTY, lazy_label_with_time_zone, site
+from galtea_admin.lists.tables import CLIPPED, WRAPPED, ListTable, moment_cell
 
 CELLS = "audit/_cells.html"
 
@@ -21,9 +22,9 @@ class ChangeRecordTable(ListTable):
     username = tables.Column(verbose_name="Who")
     action = tables.Column(verbose_name="Action")
     object_type = tables.Column(verbose_name="Kind")
-    object_label = tables.Column(verbose_name="Name")
-    product_name = tables.Column(verbose_name="Product")
-    changes = tables.Column(verbose_name="Changes", orderable=False, empty_values=())
+    object_label = tables.Column(verbose_name="Name", attrs=CLIPPED)
+    product_name = tables.Column(verbose_name="Product", attrs=CLIPPED)
+    changes = tables.Column(verbose_name="Changes", orderable=False, empty_values=(), attrs=WRAPPED)
 
     class Meta(ListTable.Meta):
         empty_text = "No changes match these filters."
@@ -50,7 +51,9 @@ class ChangeRecordTable(ListTable):
 
     def render_object_type(self, value):
         resource = site.get(value)
-        return resource.noun[:1].upper() + resource.noun[1:] if resource else value
+        if resource is None:
+            return OTHER_KINDS[value][0] if value in OTHER_KINDS else value
+        return resource.noun[:1].upper() + resource.noun[1:]
 
     def render_object_label(self, value, record):
         if record.action == "delete":
@@ -58,6 +61,8 @@ class ChangeRecordTable(ListTable):
         return value
 
     def render_changes(self, record):
+        if record.object_type in OTHER_KINDS:
+            return cells.draw(cells.SHARED, "muted", EMPTY)
         if record.action != "update":
             return cells.draw(cells.SHARED, "muted", "all fields")
         return cells.draw(CELLS, "changes", self.describers.changes(record))

@@ -12,7 +12,7 @@ from galtea_admin.galtea.sessions import SESSIONS
 from galtea_admin.galtea.versions import VERSIONS
 from galtea_admin.lists import cells
 from galtea_admin.lists.registry import EMPTY, lazy_label_with_time_zone
-from galtea_admin.lists.tables import ResourceTable, moment_cell, sorted_by
+from galtea_admin.lists.tables import CLIPPED, ResourceTable, moment_cell, sorted_by
 
 
 def status_cell(status: str):
@@ -43,8 +43,10 @@ class SessionTable(ResourceTable):
         **sorted_by("createdAt", SESSIONS.sortable),
     )
     status = tables.Column(verbose_name="Status", **sorted_by("status", SESSIONS.sortable))
-    version = tables.Column(accessor="version_id", verbose_name="Version", orderable=False)
-    outcome = tables.Column(verbose_name="Outcome", orderable=False, empty_values=())
+    version = tables.Column(
+        accessor="version_id", verbose_name="Version", orderable=False, attrs=CLIPPED
+    )
+    outcome = tables.Column(verbose_name="Outcome", orderable=False, empty_values=(), attrs=CLIPPED)
     recording = tables.Column(verbose_name="Recording", orderable=False, empty_values=())
 
     class Meta(ResourceTable.Meta):

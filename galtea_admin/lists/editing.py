@@ -36,11 +36,16 @@ class AlreadySubmitted(Exception):
 
 
 @dataclass(frozen=True)
-class Conflict:
-    """The entity changed upstream since the form was opened."""
+class Merge:
+    """A person's edit laid over the entity as it is now, when someone else may have changed
+    it since the form was opened (values in the form's terms, see ResourceForm.snapshot)."""
 
-    current: object
-    changed_fields: list[str]
+    # The person's changes the entity does not hold yet: all that is sent.
+    send: dict[str, object]
+    # Fields someone else changed meanwhile: field → (as the form was opened, as it is now).
+    theirs: dict[str, tuple[object, object]]
+    # Fields both changed, to different values: field → its value now. Nothing is saved.
+    collisions: dict[str, object]
 
 
 def create(user, token: str, *, resource, values: dict, product_name: str):
@@ -83,14 +88,50 @@ def created_meanwhile(resource, values: dict):
     return found[0] if found else None
 
 
-def find_conflict(current, original: dict) -> Conflict | None:
-    """Compare what the form was opened with to the entity as it is now."""
-    changed = [name for name, value in original.items() if getattr(current, name) != value]
-    return Conflict(current, changed) if changed else None
+def merge_edit(*, opened: dict, now: dict, changes: dict, secrets=()) -> Merge:
+    """Lay `changes` (the person's, against `opened`) over the entity as it is `now`.
+
+    Changes to different fields merge. A field both changed collides unless both gave it
+    the same value; a secret (`secrets`: a value only known as set or not) collides unless
+    both removed it, as two keys typed cannot be compared.
+    """
+    theirs = {
+        name: (value, now.get(name)) for name, value in opened.items() if now.get(name) != value
+    }
+    send: dict[str, object] = {}
+    collisions: dict[str, object] = {}
+    for name, value in changes.items():
+        if name not in theirs:
+            send[name] = value
+        elif name in secrets:
+            if value is not None or now.get(name):
+                collisions[name] = now.get(name)
+        elif value != now.get(name):
+            collisions[name] = now.get(name)
+    return Merge(send=send, theirs=theirs, collisions=collisions)
+
+
+def secret_state(is_set) -> str:
+    """How a secret reads where only whether one is set is known."""
+    return "set" if is_set else "not set"
+
+
+def described_changes(resource, changes: dict) -> list[tuple[str, str, str]]:
+    """(label, before, after) of each field → (before, after), as the history reads them."""
+    describe = resource.value_describer()
+
+    def read(name, value):
+        return secret_state(value) if name in resource.spec.write_only else describe(name, value)
+
+    return [
+        (resource.field_labels.get(name, name), read(name, before), read(name, after))
+        for name, (before, after) in changes.items()
+    ]
 
 
 def update(user, *, resource, before, changes: dict, product_name: str):
-    """Send only the changed fields, then record before → after."""
+    """Send only the changed fields, then record before → after of those fields alone (a
+    change someone else made meanwhile is not this person's)."""
     try:
         after = resource_update(resource.spec, entity_id=before.id, changes=changes)
     except LOST_ANSWER as error:
@@ -102,6 +143,7 @@ def update(user, *, resource, before, changes: dict, product_name: str):
         resource=resource,
         before=before,
         after=after,
+        fields=changes,
         product_name=product_name,
         secrets={
             name: "replaced" if changes[name] else "removed"

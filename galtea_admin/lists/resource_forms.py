@@ -3,8 +3,9 @@
 A resource's form declares a `product` field and one field per updatable record attribute
 (named as the attribute), and says which words of an API rejection point at which field.
 This base adds what every create and edit needs: the product choices, a one-time token so
-that a double submit creates once, the signed values an edit was opened with (to notice
-someone else's change), the fields a person changed, and API rejections shown at their field.
+that a double submit creates once, the signed values an edit was opened with (to tell the
+person's changes from someone else's), the fields a person changed, and API rejections shown
+at their field.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from galtea_admin.galtea.errors import GalteaRejected
 from galtea_admin.galtea.resources import ResourceSpec
 
 ORIGINAL_SALT = "galtea-admin-form-original"
+DAMAGED = "This form was damaged: reload the page."
 
 
 class ResourceForm(forms.Form):
@@ -39,6 +41,8 @@ class ResourceForm(forms.Form):
         has vanished meanwhile: the typed data is kept). `absent_fields`: record attributes
         the API does not have: the form has no field for them and never sends them."""
         kwargs.setdefault("initial", {})
+        # The entity the hidden original must be of (unknown when it has vanished).
+        self.entity_id = record.id if editing and record is not None else None
         if editing and record is not None:
             kwargs["initial"].update(self.initial_from(record))
             kwargs["initial"]["original"] = self.sign_original(record)
@@ -148,14 +152,41 @@ class ResourceForm(forms.Form):
             initial[name] = "" if value is None else value
         return initial
 
+    def snapshot(self, record) -> dict[str, object]:
+        """What an edit compares: every updatable value and, of each secret, only whether one
+        is set (its value is never known here, nor put in a page)."""
+        values = self.spec.updatable_values(record)
+        for name in self.spec.write_only:
+            values[name] = bool(getattr(record, f"has_{name}", False))
+        return values
+
+    @property
+    def original_salt(self) -> str:
+        # One per resource: an original signed for another kind of entity never verifies.
+        return f"{ORIGINAL_SALT}:{self.spec.path}"
+
     def sign_original(self, record) -> str:
-        return signing.dumps(self.spec.updatable_values(record), salt=ORIGINAL_SALT)
+        return signing.dumps(
+            {"id": record.id, "values": self.snapshot(record)}, salt=self.original_salt
+        )
 
     def clean_original(self):
+        """The snapshot the form was opened with. Signed, so it cannot be forged; it must
+        also be of this entity and hold what a snapshot holds (a form of an older release,
+        or one copied from another entity's page, is refused)."""
         try:
-            return signing.loads(self.cleaned_data["original"], salt=ORIGINAL_SALT)
+            opened = signing.loads(self.cleaned_data["original"], salt=self.original_salt)
         except signing.BadSignature:
-            raise forms.ValidationError("This form was damaged: reload the page.") from None
+            raise forms.ValidationError(DAMAGED) from None
+        values = opened.get("values") if isinstance(opened, dict) else None
+        expected = {*self.spec.updatable, *self.spec.write_only}
+        if (
+            not isinstance(values, dict)
+            or set(values) != expected
+            or (self.entity_id is not None and opened.get("id") != self.entity_id)
+        ):
+            raise forms.ValidationError(DAMAGED)
+        return values
 
     def values(self) -> dict[str, object]:
         """The updatable fields' cleaned values (those the API has)."""
@@ -178,16 +209,30 @@ class ResourceForm(forms.Form):
         whose API keeps values as they were sent normalises them here)."""
         return original
 
+    def opened_values(self) -> dict[str, object]:
+        """The entity as it was when the form was opened (comparable to its cleaned values)."""
+        return self.comparable_original(dict(self.cleaned_data["original"]))
+
+    def current_values(self, record) -> dict[str, object]:
+        """The entity as it is now, in the same terms as `opened_values`."""
+        return self.comparable_original(self.snapshot(record))
+
     def changes(self) -> dict[str, object]:
         """The fields the person changed compared to when the form was opened."""
-        original = self.comparable_original(dict(self.cleaned_data["original"]))
+        original = self.opened_values()
         changed = {k: v for k, v in self.values().items() if v != original.get(k)}
         return {**changed, **self.secret_changes()}
 
-    def reopen_with(self, record) -> None:
-        """Make the hidden original the entity as it is now (after a conflict)."""
+    def reopen_with(self, record, *, keep=()) -> None:
+        """Make the hidden original the entity as it is now (after a collision), and every
+        field but those in `keep` (the person's changes) show its value now, so that saving
+        again keeps the person's changes and no one else's is undone."""
         data = self.data.copy()
         data[self.add_prefix("original")] = self.sign_original(record)
+        now = self.initial_from(record)
+        for name in self.spec.updatable:
+            if name in self.fields and name not in keep:
+                data[self.add_prefix(name)] = now[name]
         self.data = data
 
     def apply_rejection(self, error: GalteaRejected) -> None:

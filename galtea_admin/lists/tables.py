@@ -76,6 +76,14 @@ def sorted_by(api_field: str, sortable: frozenset[str]) -> dict:
     return {"order_by": (api_field,), "orderable": api_field in sortable}
 
 
+# Cells of free text (a name, a product, what a row calls) stay on one line, cut short with an
+# ellipsis, their whole text as their title (lists/_table.html): a page of rows fits a screen.
+CLIPPED = {"td": {"class": "cell-clip"}}
+CLIPPED_NAME = {"td": {"class": "cell-name cell-clip"}}
+# Cells of text that must be read whole (the changes of an activity entry) wrap.
+WRAPPED = {"td": {"class": "cell-wrap"}}
+
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -252,7 +260,10 @@ class ResourceTable(ListTable):
         allowed = resource.allowed(user)
         self.resource = resource
         self.can_change, self.can_delete = allowed["change"], allowed["delete"]
-        self.can_bulk = allowed["bulk"]
+        # Rows can be selected when there is something to do with a selection.
+        self.can_bulk_delete = allowed["bulk"]
+        self.can_bulk_edit = allowed["change"] and resource.offers_bulk_edit
+        self.can_bulk = self.can_bulk_delete or self.can_bulk_edit
         self.has_actions = self.can_change or self.can_delete
         hidden = []
         if columns is not None:

@@ -38,11 +38,12 @@ from galtea_admin.galtea.resources import (
     resource_get,
     resource_list,
 )
-from galtea_admin.lists import bulk, editing, export
+from galtea_admin.lists import bulk, bulk_edit, editing, export
 from galtea_admin.lists.changelist import ChangeList, filters_valid, without_empty_params
 from galtea_admin.lists.navigation import safe_next, safe_target
 from galtea_admin.lists.params import COUNT_VAR, NEXT_VAR
 from galtea_admin.lists.registry import ResourceAdmin
+from galtea_admin.lists.resource_forms import in_sentence
 from galtea_admin.lists.tables import RemoteTableData, api_order
 from galtea_admin.preferences.columns import chosen_columns, column_choices, configurable_columns
 from galtea_admin.preferences.saved_views import saved_query, visible_views
@@ -303,21 +304,29 @@ class ObjectFormView(ResourceView):
         )
 
     def render_form(self, form, *, record=None, status=200, conflict=None):
+        """`conflict`: the editing.Merge of an edit refused for its collisions."""
         next_url = safe_next(self.request)
-        describe = self.resource.value_describer()
-        conflict_rows = (
-            [
-                (form.fields[name].label, describe(name, getattr(conflict.current, name)))
-                for name in conflict.changed_fields
-            ]
-            if conflict
-            else []
-        )
+        conflict_rows, merged_rows = [], []
+        if conflict:
+            described = editing.described_changes(self.resource, conflict.theirs)
+            for name, (label, before, now) in zip(conflict.theirs, described, strict=True):
+                label = form.fields[name].label if name in form.fields else label
+                if name in conflict.collisions:
+                    conflict_rows.append((label, now))
+                else:
+                    merged_rows.append((label, before, now))
         context = {
             "form": form,
             "object": record,
             "conflict": conflict,
             "conflict_rows": conflict_rows,
+            "merged_rows": merged_rows,
+            # The form as the entity is now, what was typed dropped ("take theirs").
+            "reload_url": (
+                f"{self.request.path}?{urlencode({NEXT_VAR: next_url})}"
+                if next_url
+                else self.request.path
+            ),
             "next_url": next_url,
             "cancel_url": next_url or (self.detail_url(record.id) if record else self.list_url),
             "hidden_errors": [error for field in form.hidden_fields() for error in field.errors],
@@ -423,20 +432,35 @@ class ObjectUpdateView(ObjectFormView):
         form = self.make_form(products, request.POST, record=current)
         if not form.is_valid():
             return self.render_form(form, record=current, status=400)
-        conflict = editing.find_conflict(current, form.cleaned_data["original"])
-        if conflict:
-            form.reopen_with(current)
-            return self.render_form(form, record=current, status=409, conflict=conflict)
         changes = form.changes()
-        if not changes:
-            messages.info(request, f"Nothing to save: “{resource.label(current)}” is unchanged.")
+        merge = editing.merge_edit(
+            opened=form.opened_values(),
+            now=form.current_values(current),
+            changes=changes,
+            secrets=resource.spec.write_only,
+        )
+        if merge.collisions:
+            form.reopen_with(current, keep=changes)
+            for name, now in merge.collisions.items():
+                form.add_error(name, collision_message(resource, name, now))
+            return self.render_form(form, record=current, status=409, conflict=merge)
+        if not merge.send:
+            label = resource.label(current)
+            if changes:  # someone else made the same changes meanwhile
+                note = f"Nothing to save: “{label}” already holds your changes."
+            elif merge.theirs:
+                note = f"Nothing to save: you changed nothing in “{label}”."
+            else:
+                note = f"Nothing to save: “{label}” is unchanged."
+            messages.info(request, note)
+            self.tell_theirs(current, merge)
             return redirect(safe_next(request) or self.detail_url(current.id))
         try:
             updated = editing.update(
                 request.user,
                 resource=resource,
                 before=current,
-                changes=changes,
+                changes=merge.send,
                 product_name=self.product_names(products).get(current.product_id, ""),
             )
         except GalteaRejected as error:
@@ -446,7 +470,32 @@ class ObjectUpdateView(ObjectFormView):
             form.add_error(None, failure_message(form, error))
             return self.render_form(form, record=current, status=error.status)
         messages.success(request, f"Saved “{resource.label(updated)}”.")
+        self.tell_theirs(updated, merge)
         return self.after_save(updated)
+
+    def tell_theirs(self, record, merge) -> None:
+        """Say what someone else changed meanwhile (kept, beside the person's changes)."""
+        if not merge.theirs:
+            return
+        lines = "; ".join(
+            f"{label}: {before} → {after}"
+            for label, before, after in editing.described_changes(self.resource, merge.theirs)
+        )
+        messages.info(
+            self.request,
+            f"Someone else changed “{self.resource.label(record)}” while you were editing "
+            f"it, and their changes are kept: {lines}.",
+        )
+
+
+def collision_message(resource, name: str, now) -> str:
+    """What a field both people changed says: what it is now, and how to keep one's own."""
+    if name in resource.spec.write_only:
+        label = in_sentence(resource.field_labels.get(name, name))
+        done = "set" if now else "removed"
+        return f"Someone else {done} the {label} meanwhile. Save to keep yours instead."
+    value = resource.value_describer()(name, now)
+    return f"Changed meanwhile to “{value}”. Save to keep yours instead."
 
 
 class ObjectDeleteView(ResourceView):
@@ -537,3 +586,47 @@ class BulkDeleteView(ResourceView):
         for what, why in outcome.failed:
             messages.error(request, f"Could not delete {what}: {why.rstrip('.')}.")
         return redirect(next_url)
+
+
+class BulkEditView(ResourceView):
+    """ "Edit selected…": step 1 (no `step`), the form for the selected rows; step 2
+    (`step=review`), what it would change, read from Galtea; step 3 (`step=start`), the
+    background job, and the person lands on its page."""
+
+    permission = "change"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        resource = self.resource
+        next_url = safe_next(request) or self.list_url
+        try:
+            ids = bulk.selected_ids(resource, request.POST.getlist("ids"))
+        except bulk.BadSelection as problem:
+            messages.error(request, str(problem))
+            return redirect(next_url)
+        step = request.POST.get("step", "")
+        form = bulk_edit.BulkEditForm(
+            request.POST if step else None,
+            resource=resource,
+            products=[],  # the product is never edited in bulk
+            absent_fields=self.absent_fields,
+            form_kwargs=resource.form_kwargs(request),
+        )
+        context = {"form": form, "ids": ids, "next_url": next_url, **resource.form_context()}
+        if step not in ("review", "start") or not form.is_valid():
+            return self.render("bulk_edit", context, status=400 if step else 200)
+        if step == "start":
+            job = bulk_edit.bulk_edit_start(
+                request.user, resource=resource, ids=ids, changes=form.changes
+            )
+            return redirect(reverse("jobs:detail", args=[job.pk]))
+        lookup = bulk.look_up(resource, ids)
+        to_change = [r for r in lookup.found if bulk_edit.needed_changes(r, form.changes)]
+        found = {record.id for record in lookup.found}
+        context.update(
+            lookup=lookup,
+            found_ids=[entity_id for entity_id in ids if entity_id in found],  # as selected
+            to_change=len(to_change),
+            description=bulk_edit.describe_changes(resource, form.changes, len(lookup.found)),
+        )
+        return self.render("bulk_edit_confirm", context)

@@ -42,6 +42,8 @@ class PhoneConnectionAdmin(CalledByVersions, ResourceAdmin):
         "agent_speaks_first": "Agent speaks first",
     }
     add_another_keeps = {"product": "product_id", "voice": "voice"}
+    # Voice and language only where the API has them (absent fields are left out).
+    bulk_edit_fields = ("agent_speaks_first", "voice", "language_code")
     export_columns = (
         "id",
         "name",

@@ -10,7 +10,7 @@ from galtea_admin.galtea import contract
 from galtea_admin.galtea.voices import Voice, default_voice
 from galtea_admin.lists import cells
 from galtea_admin.lists.registry import EMPTY, lazy_label_with_time_zone
-from galtea_admin.lists.tables import ResourceTable, sorted_by
+from galtea_admin.lists.tables import CLIPPED, CLIPPED_NAME, ResourceTable, sorted_by
 from galtea_admin.phone_connections import phone_numbers
 from galtea_admin.versions.columns import UsedByVersions
 
@@ -34,8 +34,10 @@ class PhoneConnectionTable(UsedByVersions, ResourceTable):
     version_target = "phone_connection_id"
     version_filter = "dials"
 
-    name = tables.Column(attrs={"td": {"class": "cell-name"}}, **sorted_by("name", SORTABLE))
-    product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
+    name = tables.Column(attrs=CLIPPED_NAME, **sorted_by("name", SORTABLE))
+    product = tables.Column(
+        accessor="product_id", verbose_name="Product", orderable=False, attrs=CLIPPED
+    )
     phone = tables.Column(
         accessor="phone_number",
         verbose_name="Phone number",

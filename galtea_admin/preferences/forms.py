@@ -1,6 +1,6 @@
 from django import forms
 
-from galtea_admin.preferences.models import SavedView
+from galtea_admin.preferences.models import Appearance, SavedView
 
 
 class SavedViewForm(forms.ModelForm):
@@ -27,3 +27,13 @@ class SavedViewForm(forms.ModelForm):
         if taken.exists():
             raise forms.ValidationError("You already have a saved view with this name.")
         return name
+
+
+class ThemeForm(forms.Form):
+    theme = forms.ChoiceField(
+        choices=Appearance.Theme.choices,
+        error_messages={
+            "required": "Choose a theme: System, Light or Dark.",
+            "invalid_choice": "There is no such theme: choose System, Light or Dark.",
+        },
+    )

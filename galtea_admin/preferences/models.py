@@ -1,4 +1,5 @@
-"""What people keep for themselves (or share): saved list views and column choices."""
+"""What people keep for themselves (or share): saved list views, column choices and how the
+admin looks to them."""
 
 from __future__ import annotations
 
@@ -49,3 +50,20 @@ class TableConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.table}"
+
+
+class Appearance(models.Model):
+    """How the admin looks to one person: its colour theme."""
+
+    class Theme(models.TextChoices):
+        SYSTEM = "system", "System"  # as the person's system says (prefers-color-scheme)
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appearance"
+    )
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.theme}"

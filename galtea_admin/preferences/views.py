@@ -1,17 +1,20 @@
-"""Saving and removing list views; choosing a table's columns."""
+"""Saving and removing list views; choosing a table's columns and one's colour theme."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from galtea_admin.lists.navigation import safe_next
 from galtea_admin.lists.registry import site
 from galtea_admin.preferences import columns as column_settings
-from galtea_admin.preferences.forms import SavedViewForm
+from galtea_admin.preferences.appearance import theme_remember, theme_save
+from galtea_admin.preferences.forms import SavedViewForm, ThemeForm
 from galtea_admin.preferences.models import SavedView
 from galtea_admin.preferences.saved_views import (
     UndoRefused,
@@ -105,4 +108,29 @@ def table_columns(request, list_name: str):
         order = column_settings.move(order, name, MOVES[direction])
         shown = [column for column in order if column in shown]
     column_settings.save_columns(request.user, list_name, shown)
+    return redirect(back)
+
+
+@require_POST
+def theme_choose(request) -> HttpResponse:
+    """Keep the person's colour theme, then go back where they were (a path on this site).
+    admin.js sends it in the background (asking for JSON) and applies it at once."""
+    form = ThemeForm(request.POST)
+    inline = "application/json" in request.headers.get("Accept", "")
+    back = safe_next(request) or reverse("home")
+    if not form.is_valid():
+        problem = " ".join(form.errors["theme"])
+        if inline:
+            return JsonResponse({"error": problem}, status=400)
+        return render(
+            request,
+            "preferences/theme_refused.html",
+            {"problem": problem, "back": back},
+            status=400,
+        )
+    theme = form.cleaned_data["theme"]
+    theme_save(user=request.user, theme=theme)
+    theme_remember(request, theme)
+    if inline:
+        return JsonResponse({"theme": theme})
     return redirect(back)

@@ -11,7 +11,7 @@ from galtea_admin.galtea.resources import resource_names
 from galtea_admin.galtea.versions import VERSIONS
 from galtea_admin.lists import cells
 from galtea_admin.lists.registry import EMPTY, lazy_label_with_time_zone, site
-from galtea_admin.lists.tables import ResourceTable, sorted_by
+from galtea_admin.lists.tables import CLIPPED, CLIPPED_NAME, ResourceTable, sorted_by
 
 # Each target a version can have → the admin's resource that shows it, and its name.
 TARGET_PAGES = {
@@ -45,12 +45,12 @@ def target_names(versions) -> dict[str, str]:
 
 
 class VersionTable(ResourceTable):
-    name = tables.Column(
-        attrs={"td": {"class": "cell-name"}}, **sorted_by("name", VERSIONS.sortable)
+    name = tables.Column(attrs=CLIPPED_NAME, **sorted_by("name", VERSIONS.sortable))
+    product = tables.Column(
+        accessor="product_id", verbose_name="Product", orderable=False, attrs=CLIPPED
     )
-    product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
     number = tables.Column(verbose_name="Number", orderable=False)
-    target = tables.Column(verbose_name="Calls", orderable=False, empty_values=())
+    target = tables.Column(verbose_name="Calls", orderable=False, empty_values=(), attrs=CLIPPED)
     created = tables.Column(
         accessor="created_at",
         verbose_name=lazy_label_with_time_zone("Created"),

@@ -50,6 +50,7 @@ class WebRtcConnectionAdmin(CalledByVersions, ResourceAdmin):
         "created_at",
         "user_id",
     )
+    bulk_edit_fields = ("agent_speaks_first",)
     delete_note = "Galtea will stop calling this agent for tests."
     bulk_delete_note = "Galtea will stop calling these agents for tests."
 

@@ -7,7 +7,7 @@ import django_tables2 as tables
 from galtea_admin.galtea.webrtc_connections import SORTABLE_FIELDS
 from galtea_admin.lists import cells
 from galtea_admin.lists.registry import lazy_label_with_time_zone
-from galtea_admin.lists.tables import ResourceTable, sorted_by
+from galtea_admin.lists.tables import CLIPPED, CLIPPED_NAME, ResourceTable, sorted_by
 from galtea_admin.versions.columns import UsedByVersions
 
 
@@ -40,10 +40,15 @@ class WebRtcConnectionTable(UsedByVersions, ResourceTable):
     version_target = "webrtc_connection_id"
     version_filter = "webrtc"
 
-    name = tables.Column(attrs={"td": {"class": "cell-name"}}, **sorted_by("name", SORTABLE_FIELDS))
-    product = tables.Column(accessor="product_id", verbose_name="Product", orderable=False)
+    name = tables.Column(attrs=CLIPPED_NAME, **sorted_by("name", SORTABLE_FIELDS))
+    product = tables.Column(
+        accessor="product_id", verbose_name="Product", orderable=False, attrs=CLIPPED
+    )
     agent = tables.Column(
-        accessor="agent_name", verbose_name="Agent", **sorted_by("agentName", SORTABLE_FIELDS)
+        accessor="agent_name",
+        verbose_name="Agent",
+        attrs=CLIPPED,
+        **sorted_by("agentName", SORTABLE_FIELDS),
     )
     api_key = tables.Column(
         accessor="has_api_key", verbose_name="API key", orderable=False, empty_values=()

@@ -31,6 +31,35 @@
     if (status) setTimeout(function () { status.textContent = ""; }, 4000);
   });
 
+  // The theme buttons of the top bar: the choice applies at once and is kept in the
+  // background; should that fail, the form is sent as without this file.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (!form.hasAttribute("data-theme-form") || !button || !button.value) return;
+    event.preventDefault();
+    var root = document.documentElement;
+    if (button.value === "system") root.removeAttribute("data-theme");
+    else root.setAttribute("data-theme", button.value);
+    form.querySelectorAll("button[name=theme]").forEach(function (choice) {
+      choice.setAttribute("aria-pressed", String(choice === button));
+    });
+    form.elements.next.value = window.location.pathname + window.location.search;
+    fetch(form.action, {
+      method: "POST", body: new FormData(form, button), credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("not kept");
+    }).catch(function () {
+      var chosen = document.createElement("input");
+      chosen.type = "hidden";
+      chosen.name = "theme";
+      chosen.value = button.value;
+      form.appendChild(chosen);
+      form.submit();
+    });
+  });
+
   // <form data-submit-once>: a second click while the first submit is on its way does nothing.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -88,6 +117,32 @@
       quickSearch.select();
     });
   }
+
+  // The side's disclosures (data-open-wide: the saved views, the filters) are open beside the
+  // rows on a wide screen and closed above them on a narrow one; the stylesheet shows them on a
+  // wide screen until this runs. "Skip to filters" opens the filters. A live list redraws the
+  // saved views: they stay as the person left them.
+  var narrow = window.matchMedia("(max-width: 1180px)");
+  var keptOpen = {};
+  function manageDisclosures() {
+    document.querySelectorAll("details[data-open-wide]:not(.is-managed)").forEach(function (panel) {
+      var id = panel.closest("[id]").id;
+      if (id in keptOpen ? keptOpen[id] : !narrow.matches) panel.open = true;
+      panel.classList.add("is-managed");
+      panel.addEventListener("toggle", function () { keptOpen[id] = panel.open; });
+    });
+  }
+  manageDisclosures();
+  narrow.addEventListener("change", function () {
+    keptOpen = {};
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) {
+      panel.open = !narrow.matches;
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var filters = document.querySelector("#filters details[data-open-wide]");
+    if (filters && event.target.closest('a[href="#filters"]')) filters.open = true;
+  });
 
   // Boxes a page starts with ticked (the browser restores them on going back) count too.
   function updatePageSelection() {
@@ -194,6 +249,7 @@
     updatePageSelection();
     var chooser = document.querySelector("#column-choices details");
     if (chooser && chooserOpen) chooser.open = true;
+    manageDisclosures();
     if (focused === null) return;
     var part = document.getElementById(focused.part) || region;
     var again = Array.prototype.find.call(part.querySelectorAll("a, button"), function (el) {

@@ -1,7 +1,13 @@
 """Sign-in with Django's auth: every page but the login page needs a signed-in user."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.urls import reverse
+
+from tests.emulator_process import REPO_ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -85,43 +91,31 @@ def test_django_admin_is_reachable_for_superusers(client, django_user_model):
     assert client.get("/django-admin/").status_code == 200
 
 
-def test_repeated_failures_lock_the_name_out_for_a_while(client, operator, settings):
-    settings.LOGIN_FAILURE_LIMIT = 3
-    wrong = {"username": "ana", "password": "wrong-password"}
-    for _ in range(3):
-        assert client.post(reverse("login"), wrong).status_code == 200
-    locked = client.post(reverse("login"), {"username": "ana", "password": "a-long-test-password"})
-    assert locked.status_code == 429
-    assert "Too many failed sign-ins" in locked.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
-def test_a_successful_sign_in_clears_earlier_failures(client, operator, settings):
-    settings.LOGIN_FAILURE_LIMIT = 3
-    wrong = {"username": "ana", "password": "wrong-password"}
-    right = {"username": "ana", "password": "a-long-test-password"}
-    for _ in range(2):
-        client.post(reverse("login"), wrong)
-    assert client.post(reverse("login"), right).status_code == 302
-    client.post(reverse("logout"))
-    for _ in range(2):
-        client.post(reverse("login"), wrong)
-    assert client.post(reverse("login"), right).status_code == 302
-
-
-def test_other_names_are_not_locked_out_by_one_name(client, operator, django_user_model, settings):
-    settings.LOGIN_FAILURE_LIMIT = 2
-    django_user_model.objects.create_user(username="bo", password="another-long-password")
-    for _ in range(3):
-        client.post(reverse("login"), {"username": "ana", "password": "nope"})
-    response = client.post(
-        reverse("login"), {"username": "bo", "password": "another-long-password"}
-    )
-    assert response.status_code == 302
-
-
 def test_sessions_expire(settings):
     assert 0 < settings.SESSION_COOKIE_AGE <= 24 * 3600
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [("", "db"), ("redis://127.0.0.1:6379/0", "cached_db")],
+)
+def test_sessions_are_kept_where_every_worker_sees_them(cache_url, engine):
+    """In the database, which every worker and instance shares (a sign-out ends a session
+    everywhere); read through the cache only when that is a shared Redis, never a worker's
+    own memory. tests/accounts/test_several_workers.py shows it with gunicorn."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL"}}
+    env.update(DJANGO_SETTINGS_MODULE="galtea_admin.settings", REDIS_URL=cache_url)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True
+    )
+    session_engine, cache_backend = result.stdout.split()
+    assert session_engine == f"django.contrib.sessions.backends.{engine}", result.stderr
+    if engine == "cached_db":
+        assert cache_backend == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_weak_passwords_are_refused():
@@ -135,8 +129,6 @@ def test_weak_passwords_are_refused():
 
 def test_the_tests_use_the_configured_database():
     """`make test` runs the database tests on SQLite and again on PostgreSQL."""
-    import os
-
     from django.db import connection
 
     url = os.environ.get("DATABASE_URL", "")

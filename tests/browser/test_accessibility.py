@@ -1,5 +1,6 @@
-"""axe-core finds no WCAG 2.1 A or AA violation on any page, on a laptop and on a phone, and
-no page scrolls sideways (WCAG 1.4.10: tables scroll inside their own box)."""
+"""axe-core finds no WCAG 2.1 A or AA violation on any page, on a laptop and on a phone, in
+the light theme and in the dark one (as the system asks, and as the person chose), and no page
+scrolls sideways (WCAG 1.4.10: tables scroll inside their own box)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 
+from galtea_admin.preferences.models import Appearance
 from tests.browser.conftest import PASSWORD, sign_in
 
 pytestmark = [
@@ -15,7 +17,14 @@ pytestmark = [
 ]
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-WIDTHS = {"laptop": (1366, 900), "phone": (390, 844)}
+PAGE_BACKGROUND = {False: "rgb(246, 247, 251)", True: "rgb(15, 19, 32)"}  # light, dark
+# Each run: the viewport, the system's colour scheme, and the theme the person chose.
+DEVICES = {
+    "laptop": ((1366, 900), "light", "system"),
+    "phone": ((390, 844), "light", "system"),
+    "laptop-dark": ((1366, 900), "dark", "system"),  # the system asks for dark
+    "phone-dark": ((390, 844), "light", "dark"),  # the person chose dark on a light system
+}
 
 
 def one(emulator, path: str, **params) -> dict:
@@ -53,26 +62,31 @@ def every_page(emulator) -> list[str]:
         "/sessions/?status=FAILED",
         f"/sessions/{call['id']}/",
         "/activity/",
+        "/jobs/",
         "/phone-connections/phoneConnection_missing/",
     ]
 
 
-@pytest.mark.parametrize("device", list(WIDTHS))
+@pytest.mark.parametrize("device", list(DEVICES))
 def test_no_page_has_an_accessibility_violation(
     browser, admin_site, browser_emulator, django_user_model, device
 ):
     manager = django_user_model.objects.create_user(username="manager", password=PASSWORD)
     manager.groups.add(Group.objects.get(name="Manager"))
-    width, height = WIDTHS[device]
-    page = browser.new_page(viewport={"width": width, "height": height})
+    (width, height), scheme, theme = DEVICES[device]
+    Appearance.objects.create(user=manager, theme=theme)
+    page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
     axe = Axe()
     found, too_wide = {}, {}
     try:
         page.goto(f"{admin_site.url}/accounts/login/")
         found["/accounts/login/"] = axe.run(page, options=WCAG_21_AA).response["violations"]
         sign_in(page, "manager")
+        dark = scheme == "dark" or theme == "dark"
         for path in every_page(browser_emulator):
             page.goto(admin_site.url + path)
+            background = page.evaluate("getComputedStyle(document.documentElement).background")
+            assert background.startswith(PAGE_BACKGROUND[dark]), (path, background)
             found[path] = axe.run(page, options=WCAG_21_AA).response["violations"]
             scroll_width = page.evaluate("document.documentElement.scrollWidth")
             if scroll_width > width:

@@ -91,6 +91,10 @@ def test_skip_links_lead_to_the_content_and_to_the_filters(page, artifacts):
     page.keyboard.press("Enter")
     expect(page.locator("#filters")).to_be_focused()
     page.keyboard.press("Tab")
+    toggle = page.locator(":focus")
+    expect(toggle).to_have_text("Filters")  # the panel's heading, its disclosure, is open
+    expect(page.locator("#filters details")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_attribute("name", "product")
 
 
@@ -120,6 +124,8 @@ def test_slash_focuses_the_quick_search_unless_typing_in_a_field(page):
         'input[name="created_from"]',  # a date and time picker
         'input[name="product"]',  # a checkbox
         ".skip-link",
+        ".theme-choice",  # on the dark top bar, pressed or not
+        ".side-toggle",  # a side panel's heading, its disclosure
     ],
 )
 def test_the_focus_ring_stands_out_at_least_three_to_one(page, target, artifacts):

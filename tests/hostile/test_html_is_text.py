@@ -113,14 +113,16 @@ def assert_no_live_markup(page: Page, payload: str) -> None:
             assert element.attrs.get("src", "").startswith(STATIC), element.attrs
             assert not element.raw_text().strip(), "no inline script"
         if element.tag == "svg":
-            # The one inline drawing is the admin's own mark in the top bar.
-            assert element.attrs.get("class") == "brand-mark", element.attrs
-            assert any(a.has_class("brand") for a in element.ancestors()), element.attrs
+            # The inline drawings are the admin's own: its mark and the theme buttons' icons.
+            own = {"brand-mark": "brand", "theme-icon": "theme-choice"}
+            assert element.attrs.get("class") in own, element.attrs
+            place = own[element.attrs["class"]]
+            assert any(a.has_class(place) for a in element.ancestors()), element.attrs
         if element.tag in ("img", "iframe", "object", "embed"):
             assert element.attrs.get("src", "").startswith(STATIC), element.attrs
     assert SCRIPT not in page.html
     assert "<img src=x" not in page.html
-    assert page.html.count("<svg") == 1, "no drawing but the admin's own mark"
+    assert page.html.count("<svg") == 4, "no drawing but the admin's own mark and icons"
     assert payload not in page.html, "the markup is escaped, not copied"
 
 

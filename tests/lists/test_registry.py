@@ -132,6 +132,7 @@ def test_the_real_site_keeps_its_url_names():
     names = {pattern.name for pattern in phone.get_urls()}
     assert names == {
         *PAGES,
+        "bulk_edit",
         "check_number",
         "attach_version",
         "detach_version",

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django_tables2 import LazyPaginator
 
-from galtea_admin.lists.tables import ListTable, RemoteTableData, api_order
+from galtea_admin.lists.tables import CLIPPED, ListTable, RemoteTableData, api_order
 from tests.html_tree import parse
 
 
@@ -93,8 +93,23 @@ def test_each_cell_as_django_tables2_makes_it():
     first_row = page.one("tbody").find_all("tr")[0]
     assert first_row.one("b").text == "r1"  # a render method's HTML stays HTML
     assert first_row.find("script") is None  # text stays text
-    assert first_row.find_all("td")[0].attrs == {"class": "cell-title"}
-    assert first_row.find_all("td")[1].attrs == {}
+    # Each cell names its column, for the narrow layout where a row is a block.
+    assert first_row.find_all("td")[0].attrs == {"class": "cell-title", "data-label": "Title"}
+    assert first_row.find_all("td")[1].attrs == {"data-label": "Owner"}
+
+
+def test_a_cell_cut_short_on_one_line_has_its_whole_text_as_its_title():
+    class ClippedTable(SampleTable):
+        title = tables.Column(attrs=CLIPPED)
+        both = tables.Column(accessor="id", orderable=False, attrs=CLIPPED)
+
+    first_row = drawn(paginated(ClippedTable)).one("tbody").find_all("tr")[0]
+    title, both = first_row.find_all("td")[0], first_row.find_all("td")[4]
+
+    assert both.attrs["class"] == "cell-clip"
+    assert both.attrs["title"] == "r1 of Ann & Bo"  # its text, without its markup
+    assert title.attrs["title"] == HOSTILE  # text that looks like markup stays as it is
+    assert "title" not in first_row.find_all("td")[1].attrs
 
 
 def test_the_cells_are_worked_out_before_they_are_drawn():

@@ -200,7 +200,9 @@ class TestSelectingRows:
         assert form.attrs["method"] == "post"
         assert form.attrs["action"] == BULK_DELETE_URL
         assert form.one("input", name="next").attrs["value"] == here
-        assert form.one("button", type="submit").text == "Delete selected…"
+        buttons = form.find_all("button", type="submit")
+        assert [button.text for button in buttons] == ["Edit selected…", "Delete selected…"]
+        assert "formaction" not in buttons[1].attrs  # the form's own action
 
     def test_a_name_holding_html_labels_its_checkbox_as_text(
         self, manager_client, make_row, marker
@@ -213,18 +215,23 @@ class TestSelectingRows:
         assert [box.attrs["aria-label"] for box in page.selection_boxes] == [f"Select {name}"]
         assert page.table.find_all("script") == []
 
-    @pytest.mark.parametrize("client_fixture", ["viewer_client", "editor_client"])
-    def test_viewers_and_editors_get_no_checkboxes(
-        self, request, client_fixture, three_rows, marker
-    ):
-        client = request.getfixturevalue(client_fixture)
-
-        page = open_list(client, list_url({"name": marker}))
+    def test_viewers_get_no_checkboxes(self, viewer_client, three_rows, marker):
+        page = open_list(viewer_client, list_url({"name": marker}))
 
         assert len(page.row_ids) == 3
         assert page.selection_boxes == []
         assert page.select_all is None
         assert page.bulk_form is None
+        assert "Delete selected…" not in page.html
+
+    def test_editors_may_edit_the_selection_but_not_delete_it(
+        self, editor_client, three_rows, marker
+    ):
+        page = open_list(editor_client, list_url({"name": marker}))
+
+        assert len(page.selection_boxes) == 3
+        assert page.bulk_form.attrs["action"] == "/phone-connections/bulk-edit/"
+        assert [b.text for b in page.bulk_form.find_all("button")] == ["Edit selected…"]
         assert "Delete selected…" not in page.html
 
 

@@ -123,7 +123,8 @@ class TestDeleting:
             if a.text == "Delete"
         )
         confirmation = Page(manager_client.get(delete_link))
-        next_value = confirmation.doc.one("input", name="next").attrs["value"]
+        form = confirmation.doc.one("form", data_submit_once=True)
+        next_value = form.one("input", name="next").attrs["value"]
 
         response = manager_client.post(delete_link, {"next": next_value})
 

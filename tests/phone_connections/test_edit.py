@@ -1,5 +1,6 @@
 """Editing a phone connection: only what the person changed reaches the API, changes made by
-someone else meanwhile are not overwritten silently, and no failure loses what was typed.
+someone else meanwhile are kept (merged, or a collision warned of), and no failure loses what
+was typed.
 
 Each test edits a connection of its own on the session emulator. The exact PATCH bodies are
 read from the recording `gateway` between the admin and the emulator.
@@ -222,14 +223,17 @@ class TestAfterSaving:
 
 
 class TestChangedMeanwhile:
-    def test_warns_instead_of_overwriting_and_saves_on_the_second_try(
+    def test_a_collision_warns_instead_of_overwriting_and_saves_on_the_second_try(
         self, editor_client, api, row
     ):
         page = open_edit(editor_client, row["id"])
         theirs = change_row(api, row["id"], name=unique_name("Their name"))
         api.clear_request_log()
+        mine = unique_name("My name")
 
-        warned = FormPage(save(editor_client, row["id"], page, phone_number="+44 20 7946 0958"))
+        warned = FormPage(
+            save(editor_client, row["id"], page, name=mine, phone_number="+44 20 7946 0958")
+        )
 
         assert warned.status == 409
         assert "Someone else changed this phone connection" in warned.alert_text
@@ -239,7 +243,7 @@ class TestChangedMeanwhile:
         assert patches(api) == []
         assert fetch(api, row["id"])["phoneNumber"] == "+14155552671"
         assert warned.value("phone_number") == "+44 20 7946 0958"
-        assert warned.value("name") == row["name"]
+        assert warned.value("name") == mine
         assert not ChangeRecord.objects.exists()
 
         response = save(editor_client, row["id"], warned)
@@ -248,40 +252,72 @@ class TestChangedMeanwhile:
         assert response.url == FILTERED_LIST
         now = fetch(api, row["id"])
         assert now["phoneNumber"] == "+442079460958"
-        assert now["name"] == row["name"]
+        assert now["name"] == mine
         assert len(patches(api)) == 1
 
     def test_after_the_warning_only_the_persons_changes_are_sent(self, editor_client, gateway, row):
         page = open_edit(editor_client, row["id"])
         change_row(gateway.target, row["id"], voice="jack", agentSpeaksFirst=True)
 
-        warned = FormPage(save(editor_client, row["id"], page, language_code="es-ES"))
+        warned = FormPage(
+            save(editor_client, row["id"], page, voice="megan", language_code="es-ES")
+        )
         assert warned.status == 409
         assert gateway.bodies("PATCH") == []
 
         assert save(editor_client, row["id"], warned).status_code == 302
-        (body,) = gateway.bodies("PATCH")
-        assert body["languageCode"] == "es-ES"
-        assert "name" not in body
-        assert "phoneNumber" not in body
+        assert gateway.bodies("PATCH") == [{"voice": "megan", "languageCode": "es-ES"}]
+        assert fetch(gateway.target, row["id"])["agentSpeaksFirst"] is True
 
     @pytest.mark.parametrize(
         ("their_change", "line"),
         [
-            ({"voice": "jack"}, "Voice: Jack (en-US)"),
-            ({"voice": None}, "Voice: Sarah (default)"),
-            ({"agentSpeaksFirst": True}, "Who speaks first: Agent"),
-            ({"languageCode": None}, "Language: —"),
-            ({"phoneNumber": "+442079460958"}, "Phone number: +442079460958"),
+            ({"voice": "jack"}, "Voice: Theo (en-GB) → Jack (en-US)"),
+            ({"voice": None}, "Voice: Theo (en-GB) → Sarah (default)"),
+            ({"agentSpeaksFirst": True}, "Agent speaks first: Caller → Agent"),
+            ({"languageCode": None}, "Language: en-GB → —"),
+            ({"phoneNumber": "+442079460958"}, "Phone number: +14155552671 → +442079460958"),
         ],
     )
-    def test_the_warning_lists_what_changed_as_people_read_it(
-        self, editor_client, api, row, their_change, line
+    def test_a_merged_save_says_what_changed_as_the_history_reads_it(
+        self, editor_client, gateway, row, their_change, line
+    ):
+        page = open_edit(editor_client, row["id"])
+        change_row(gateway.target, row["id"], **their_change)
+        mine = unique_name("Mine")
+
+        response = editor_client.post(
+            edit_url(row["id"]), page.submission_data(name=mine), follow=True
+        )
+
+        assert response.redirect_chain == [(FILTERED_LIST, 302)]
+        assert gateway.bodies("PATCH") == [{"name": mine}]
+        assert Page(response).messages == [
+            f"Saved “{mine}”.",
+            f"Someone else changed “{mine}” while you were editing it, and their changes are "
+            f"kept: {line}.",
+        ]
+
+    @pytest.mark.parametrize(
+        ("their_change", "typed", "line"),
+        [
+            ({"voice": "jack"}, {"voice": "megan"}, "Voice: Jack (en-US)"),
+            ({"voice": None}, {"voice": "megan"}, "Voice: Sarah (default)"),
+            ({"languageCode": None}, {"language_code": "fr-FR"}, "Language: —"),
+            (
+                {"phoneNumber": "+442079460958"},
+                {"phone_number": "+34 912 34 56 78"},
+                "Phone number: +442079460958",
+            ),
+        ],
+    )
+    def test_the_warning_lists_what_collided_as_people_read_it(
+        self, editor_client, api, row, their_change, typed, line
     ):
         page = open_edit(editor_client, row["id"])
         change_row(api, row["id"], **their_change)
 
-        warned = FormPage(save(editor_client, row["id"], page, name=unique_name("Mine")))
+        warned = FormPage(save(editor_client, row["id"], page, **typed))
 
         assert warned.status == 409
         warning = warned.doc.one("div", class_="alert-warning")

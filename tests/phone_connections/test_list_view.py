@@ -591,6 +591,7 @@ class TestCost:
         assert page.status == 200
         tables = [re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries]
         assert tables == [
+            "django_session",  # their session (in the database, which every worker shares)
             "auth_user",  # who is signed in
             "auth_permission",  # their own permissions
             "auth_permission",  # their roles' permissions

@@ -75,7 +75,8 @@ class TestHiding:
 
         page = open_list(editor_client, LIST_URL)
 
-        assert page.column_names == ["Name", "Actions"]
+        # The selection boxes first: an Editor can edit rows in bulk.
+        assert page.column_names == ["", "Name", "Actions"]
         assert len(page.row_ids) == 25
 
     def test_name_checkbox_and_actions_cannot_be_hidden(self, manager_client, api):

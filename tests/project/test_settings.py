@@ -98,7 +98,9 @@ def test_createsuperuser_noinput_uses_the_environment_password(tmp_path):
     assert result.returncode == 0, result.stderr
     check = (
         "import django; django.setup(); from django.contrib.auth import authenticate; "
-        "print(authenticate(username='root', password='a-long-root-password').is_superuser)"
+        "from django.test import RequestFactory; request = RequestFactory().post('/'); "
+        "print(authenticate(request, username='root', password='a-long-root-password')"
+        ".is_superuser)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GALTEA_"))}
     env.update(DJANGO_SETTINGS_MODULE="galtea_admin.settings", DATABASE_URL=db)

@@ -1,0 +1,247 @@
+"""Bulk edit: the same values set on many entities of one resource, as a background job.
+
+A resource declares the fields people may set on many at once (`bulk_edit_fields` on its
+registration). The form offers each with "Leave as is", and cleans a value as the resource's
+own form does (a language code normalised, a voice among those offered). The job (kind
+"bulk_edit", jobs app) reads the selected entities, sends a PATCH of just the fields that
+differ to those that need one, and records each change in the activity log as the person
+who started the job. It works for any registered resource by that declaration alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+from django import forms
+
+from galtea_admin.audit import recording
+from galtea_admin.galtea.errors import GalteaError, GalteaNotFound
+from galtea_admin.galtea.products import cached_products
+from galtea_admin.galtea.resources import resource_absent_fields, resource_update
+from galtea_admin.jobs import kinds
+from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobKind, JobRefused, Outcome, Work
+from galtea_admin.jobs.services import job_start
+from galtea_admin.lists import bulk, editing
+from galtea_admin.lists.navigation import EntityUrls
+from galtea_admin.lists.registry import EMPTY, site
+from galtea_admin.lists.resource_forms import in_sentence
+
+KIND = "bulk_edit"
+# The choice that changes nothing (not a value any field takes: ids have no parentheses).
+LEAVE = "(leave)"
+LEAVE_LABEL = "Leave as is"
+GONE = "It no longer exists (deleted meanwhile?)."
+
+
+class BulkEditForm(forms.Form):
+    """One field per bulk-editable field of the resource (that the API has), each left as
+    is unless a value is chosen; `changes` holds the chosen ones once valid."""
+
+    every_field_optional = True  # no "(optional)" marks: every field is
+
+    def __init__(self, data=None, *, resource, products, absent_fields, form_kwargs):
+        super().__init__(data)
+        self.resource = resource
+        # The resource's own form: its fields and their cleaning, never rendered here.
+        self.own = resource.form_class(
+            None, products=products, editing=True, absent_fields=absent_fields, **form_kwargs
+        )
+        self.editable = [name for name in resource.bulk_edit_fields if name in self.own.fields]
+        for name in self.editable:
+            own = self.own.fields[name]
+            if isinstance(own, forms.ChoiceField):
+                self.fields[name] = forms.ChoiceField(
+                    label=own.label,
+                    choices=[(LEAVE, LEAVE_LABEL), *own.choices],
+                    required=False,
+                    initial=LEAVE,
+                    widget=copy.deepcopy(own.widget),
+                    help_text=own.help_text,
+                )
+                continue
+            field = copy.deepcopy(own)
+            field.required = False
+            field.help_text = f"{own.help_text} Leave it empty to leave it as is.".strip()
+            self.fields[name] = field
+            if not own.required:
+                self.fields[f"clear_{name}"] = forms.BooleanField(
+                    label=f"Clear the {in_sentence(own.label)}", required=False
+                )
+        self.changes: dict[str, object] = {}
+
+    @property
+    def has_fields(self) -> bool:
+        return bool(self.editable)
+
+    def clean(self):
+        data = super().clean()
+        changes = {}
+        for name in self.editable:
+            raw = data.get(name)
+            if isinstance(self.own.fields[name], forms.ChoiceField):
+                if raw in (None, LEAVE):
+                    continue
+            elif data.get(f"clear_{name}"):
+                if raw:
+                    self.add_error(name, "Type a value or clear it, not both.")
+                else:
+                    changes[name] = None
+                continue
+            elif raw in (None, ""):
+                continue
+            try:
+                changes[name] = self.clean_as_the_resource_does(name, raw)
+            except forms.ValidationError as problem:
+                self.add_error(name, problem)
+        if not changes and not self.errors:
+            raise forms.ValidationError("Choose a value to set: every field is left as is.")
+        self.changes = changes
+        return data
+
+    def clean_as_the_resource_does(self, name: str, raw):
+        """`raw` cleaned by the resource form's field and its `clean_<name>`."""
+        value = self.own.fields[name].clean(raw)
+        self.own.cleaned_data = {name: value}
+        cleaner = getattr(self.own, f"clean_{name}", None)
+        return cleaner() if cleaner else value
+
+
+def describe_changes(resource, changes: dict, count: int) -> str:
+    """ "Set “Agent speaks first” to Yes on 37 phone connections"."""
+    describe = resource.value_describer()
+    parts = []
+    for name, value in changes.items():
+        label = resource.field_labels.get(name, name)
+        shown = ("Yes" if value else "No") if isinstance(value, bool) else describe(name, value)
+        parts.append(f"clear “{label}”" if shown == EMPTY else f"set “{label}” to {shown}")
+    said = ", ".join(parts)
+    noun = resource.noun if count == 1 else resource.noun_plural
+    return f"{said[:1].upper()}{said[1:]} on {count} {noun}"
+
+
+def needed_changes(record, changes: dict) -> dict:
+    """The changes `record` does not hold yet."""
+    return {name: value for name, value in changes.items() if getattr(record, name) != value}
+
+
+def bulk_edit_start(user, *, resource, ids: list[str], changes: dict):
+    """Start the job that sets `changes` on the entities `ids`; returns the job."""
+    return job_start(
+        user=user,
+        kind=KIND,
+        description=describe_changes(resource, changes, len(ids)),
+        params={"resource": resource.key, "changes": changes},
+        keys=ids,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    """What `record` is to get, and what recording it needs."""
+
+    before: object
+    changes: dict
+    product_name: str
+
+
+@kinds.register
+class BulkEdit(JobKind):
+    name = KIND
+    outcome_words = {DONE: "changed", SKIPPED: "already as asked", FAILED: "failed"}
+
+    def __init__(self):
+        self.urls: dict[str, EntityUrls] = {}
+
+    def resource(self, job):
+        resource = site.get(job.params.get("resource", ""))
+        if resource is None or not resource.offers_bulk_edit:
+            raise JobRefused("This admin no longer edits these in bulk.")
+        if job.started_by is None:
+            raise JobRefused("The account that started the job no longer exists.")
+        return resource
+
+    @staticmethod
+    def product_names(resource) -> dict[str, str]:
+        """Product names for the activity log; and the lookups `record` reads (which
+        fields the API has) made here, on the pool, so that `record` finds them cached."""
+        resource_absent_fields(resource.spec)
+        try:
+            return {product.id: product.name for product in cached_products()}
+        except GalteaError:
+            return {}  # names are a help in the activity log, never needed
+
+    def load(self, job, keys):
+        resource, changes = self.resource(job), job.params["changes"]
+        lookup = bulk.look_up(resource, keys)
+        products = self.product_names(resource)
+        steps: dict[str, Work | Outcome] = {
+            key: Outcome(FAILED, message=GONE) for key in lookup.missing
+        }
+        for record in lookup.found:
+            label = resource.selection_label(record)
+            needed = needed_changes(record, changes)
+            if not needed:
+                steps[record.id] = Outcome(SKIPPED, label, "It had these values already.")
+                continue
+            before = {name: getattr(record, name) for name in needed}
+            change = Change(record, needed, products.get(record.product_id, ""))
+            steps[record.id] = Work(label, data={"before": before}, payload=change)
+        return steps
+
+    def perform(self, job, work):
+        resource, change = self.resource(job), work.payload
+        entity_id = change.before.id
+        try:
+            after = resource_update(resource.spec, entity_id=entity_id, changes=change.changes)
+        except editing.LOST_ANSWER as error:
+            # The answer was lost: look whether the change arrived before calling it failed.
+            if not error.may_have_arrived:
+                raise
+            after = editing.applied_meanwhile(resource, entity_id, change.changes)
+            if after is None:
+                raise
+        except GalteaNotFound:
+            return Outcome(FAILED, work.label, "Someone deleted it meanwhile.")
+        return Outcome(DONE, work.label, payload=(change, after))
+
+    def check(self, job, items):
+        resource, changes = self.resource(job), job.params["changes"]
+        lookup = bulk.look_up(resource, [item.key for item in items])
+        products = self.product_names(resource)
+        verdicts: dict[str, Outcome | None] = {
+            key: Outcome(FAILED, message=GONE) for key in lookup.missing
+        }
+        by_key = {item.key: item for item in items}
+        for record in lookup.found:
+            before = by_key[record.id].data.get("before", {})
+            sent = {name: changes[name] for name in before if name in changes}
+            if not sent or needed_changes(record, sent):
+                verdicts[record.id] = None  # it did not arrive: send it again
+                continue
+            change = Change(
+                dataclasses.replace(record, **before), sent, products.get(record.product_id, "")
+            )
+            verdicts[record.id] = Outcome(
+                DONE, resource.selection_label(record), payload=(change, record)
+            )
+        return verdicts
+
+    def record(self, job, item, outcome):
+        change, after = outcome.payload
+        recording.record_update(
+            job.started_by,
+            resource=self.resource(job),
+            before=change.before,
+            after=after,
+            fields=change.changes,
+            product_name=change.product_name,
+        )
+
+    def item_url(self, job, item):
+        key = job.params.get("resource", "")
+        if site.get(key) is None or (item.status == FAILED and item.message == GONE):
+            return None
+        if key not in self.urls:
+            self.urls[key] = EntityUrls(key)
+        return self.urls[key]("detail", item.key)

@@ -1,0 +1,166 @@
+"""Jobs run by real workers (`manage.py db_worker` processes) beside a real admin process,
+sharing a file database, against an emulator that takes 80 ms per answer.
+
+A worker killed (SIGKILL) in the middle of a job loses nothing: the job is marked
+interrupted with exactly what was done, Resume finishes it with another worker, and no row
+is changed twice. A worker told to stop (twice, as Ctrl-C twice or `make demo`'s stop does)
+marks its job interrupted at once.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import signal
+import time
+
+import pytest
+
+from tests.emulator_process import start_emulator
+from tests.jobs.pages import LEAVE, JobPage
+from tests.jobs.stack import Stack, migrated_database
+
+pytestmark = pytest.mark.django_db  # the test's own database is not the stack's
+
+ROWS = 60
+LANGUAGE = "eu-ES"  # no seeded row has it: every row needs a PATCH
+
+
+@pytest.fixture(scope="module")
+def slow_emulator(tmp_path_factory):
+    running = start_emulator(tmp_path_factory.mktemp("slow-emulator"), seed=200, latency_ms=80)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, slow_emulator):
+    directory = tmp_path_factory.mktemp("stack")
+    template = migrated_database(directory)
+    running = Stack.create(
+        directory, template, slow_emulator, GALTEA_JOB_CONCURRENCY=2, JOB_STALE_SECONDS=2
+    )
+    running.start_admin()
+    running.add_user("eddie", "Editor")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left(stack):
+    """Each test starts the workers it needs; none outlives it."""
+    yield
+    stack.stop_workers()
+
+
+def seeded_ids(emulator, offset: int) -> list[str]:
+    rows = emulator.get("/phoneConnections", params={"offset": offset, "limit": ROWS}).json()
+    assert len(rows) == ROWS
+    assert all(row["languageCode"] != LANGUAGE for row in rows)
+    return [row["id"] for row in rows]
+
+
+def start_job(stack, session, ids) -> int:
+    answer = stack.post(
+        session,
+        "/phone-connections/bulk-edit/",
+        {
+            "ids": ids,
+            "step": "start",
+            "agent_speaks_first": LEAVE,
+            "voice": LEAVE,
+            "language_code": LANGUAGE,
+        },
+    )
+    assert answer.status_code == 302, answer.text[:2000]
+    return int(re.fullmatch(r"/jobs/(\d+)/", answer.headers["Location"]).group(1))
+
+
+def with_language(emulator, ids) -> set[str]:
+    rows = emulator.get("/phoneConnections", params={"ids[]": ids, "limit": len(ids)}).json()
+    return {row["id"] for row in rows if row["languageCode"] == LANGUAGE}
+
+
+def patches_per_row(emulator, ids) -> collections.Counter:
+    wanted = {f"/phoneConnections/{row_id}" for row_id in ids}
+    return collections.Counter(
+        r["path"]
+        for r in emulator.requests_received()
+        if r["method"] == "PATCH" and r["path"] in wanted
+    )
+
+
+def job_page(stack, session, job_id) -> JobPage:
+    class Answer:  # what JobPage reads of a response
+        def __init__(self, response):
+            self.status_code = response.status_code
+            self.content = response.content
+
+    return JobPage(Answer(session.get(f"{stack.admin_url}/jobs/{job_id}/", timeout=10)))
+
+
+def test_a_worker_killed_mid_job_loses_nothing_and_no_row_is_done_twice(stack, slow_emulator):
+    ids = seeded_ids(slow_emulator, 0)
+    session = stack.sign_in("eddie")
+    slow_emulator.clear_request_log()
+    job_id = start_job(stack, session, ids)
+    assert stack.job(job_id)["status"] == "queued"
+
+    first = stack.start_worker()
+    stack.wait_for(job_id, lambda job: job["done_count"] >= 15)
+    first.kill()
+    first.wait(timeout=10)
+
+    assert stack.job(job_id)["status"] == "running"  # as the dead worker left it
+    time.sleep(2.5)  # JOB_STALE_SECONDS without a sign of life
+    page = job_page(stack, session, job_id)
+    assert page.state == "Interrupted"
+    done, under_way = stack.items(job_id, "done"), stack.items(job_id, "sending")
+    changed = with_language(slow_emulator, ids)
+    assert len(done) >= 15
+    assert done <= changed <= done | under_way  # exactly what was done, and what may have been
+    assert len(under_way) <= 2  # at most the requests that were on their way
+    assert page.result.startswith(f"The worker running it stopped: {len(done)} changed")
+    assert "Resume" in page.buttons()
+
+    answer = stack.post(session, f"/jobs/{job_id}/resume/", {})
+    assert answer.status_code == 302
+    stack.start_worker()
+    finished = stack.wait_for(job_id, lambda job: job["status"] not in ("queued", "running"))
+
+    assert finished["status"] == "done", finished
+    assert finished["result"] == f"{ROWS} changed."
+    assert finished["attempt"] == 2
+    assert with_language(slow_emulator, ids) == set(ids)
+    per_row = patches_per_row(slow_emulator, ids)
+    assert sorted(per_row.values()) == [1] * ROWS  # no row changed twice
+    recorded = stack.query(
+        "SELECT object_id, COUNT(*) FROM audit_changerecord WHERE action = 'update' "
+        "GROUP BY object_id"
+    )
+    assert {row_id for row_id, _ in recorded} == set(ids)
+    assert {count for _, count in recorded} == {1}
+    page = job_page(stack, session, job_id)
+    assert (page.state, len(page.report)) == ("Done", ROWS)
+
+
+def test_a_worker_told_to_stop_twice_marks_its_job_interrupted_at_once(stack, slow_emulator):
+    ids = seeded_ids(slow_emulator, ROWS)
+    session = stack.sign_in("eddie")
+    job_id = start_job(stack, session, ids)
+
+    worker = stack.start_worker()
+    stack.wait_for(job_id, lambda job: job["done_count"] >= 5)
+    worker.send_signal(signal.SIGTERM)  # the worker means to finish its job first…
+    name = f"worker-{len(stack.workers)}"
+    deadline = time.monotonic() + 10
+    while "shutting down gracefully" not in stack.log(name) and time.monotonic() < deadline:
+        time.sleep(0.02)  # (two signals at once would be taken as one)
+    worker.send_signal(signal.SIGTERM)  # …and the second says now
+    worker.wait(timeout=20)
+
+    job = stack.job(job_id)
+    assert job["status"] == "interrupted", job
+    done = stack.items(job_id, "done")
+    assert done <= with_language(slow_emulator, ids) <= done | stack.items(job_id, "sending")
+    assert job["result"].startswith(f"The worker running it stopped: {len(done)} changed")
