@@ -16,6 +16,14 @@ class Action(models.TextChoices):
     RESUME = "resume", "Resumed"
 
 
+class Outcome(models.TextChoices):
+    DONE = "done", "Done"
+    # Galtea received the request, then stopped answering, and could not be asked whether it
+    # made the change: settled later (lists/settling.py) to done or not done.
+    UNCONFIRMED = "unconfirmed", "Not confirmed yet"
+    NOT_DONE = "not_done", "Did not happen"
+
+
 # What the activity log records besides the registered resources' entities: object type →
 # (one, many), as the activity page names them.
 OTHER_KINDS = {"jobs": ("Job", "Jobs")}
@@ -39,6 +47,9 @@ class ChangeRecord(models.Model):
     product_name = models.CharField(max_length=255, blank=True)
     # {"field": [before, after]}: before is null on create, after is null on delete.
     changes = models.JSONField(default=dict)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.DONE)
+    # When an unconfirmed change was found done or not done.
+    settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

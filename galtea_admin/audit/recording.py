@@ -1,4 +1,6 @@
-"""Writing change records: called right after Galtea confirmed a change."""
+"""Writing change records: called right after Galtea confirmed a change, or, when Galtea
+received a request and could not be asked what became of it, as an unconfirmed change
+(settled later by lists/settling.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections.abc import Mapping
 
 from django.db import DatabaseError, transaction
 
-from galtea_admin.audit.models import Action, ChangeRecord
+from galtea_admin.audit.models import Action, ChangeRecord, Outcome
 from galtea_admin.galtea.resources import resource_absent_fields
 
 logger = logging.getLogger(__name__)
@@ -34,7 +36,14 @@ def fit(field: str, value: str) -> str:
 
 
 def record_change(
-    user, action: Action, *, resource, record, changes: Mapping[str, list], product_name=""
+    user,
+    action: Action,
+    *,
+    resource,
+    record,
+    changes: Mapping[str, list],
+    product_name="",
+    outcome=Outcome.DONE,
 ) -> ChangeRecord | None:
     """The record of a change Galtea has made. If the database cannot store it, the failure
     is logged and None returned: the change is done, and the person is told it is."""
@@ -52,6 +61,7 @@ def record_change(
                 action=action,
                 object_type=resource.key,
                 changes=dict(changes),
+                outcome=outcome,
                 **values,
             )
     except DatabaseError:
@@ -66,7 +76,7 @@ def record_change(
 
 
 def record_create(
-    user, *, resource, record, product_name: str = "", secrets=None
+    user, *, resource, record, product_name: str = "", secrets=None, outcome=Outcome.DONE
 ) -> ChangeRecord | None:
     """`secrets`: write-only field → what happened to it ("set"), recorded without a value."""
     values = recorded_values(resource, record)
@@ -78,12 +88,21 @@ def record_create(
         resource=resource,
         record=record,
         changes=changes,
+        outcome=outcome,
         product_name=product_name,
     )
 
 
 def record_update(
-    user, *, resource, before, after, fields=None, product_name: str = "", secrets=None
+    user,
+    *,
+    resource,
+    before,
+    after,
+    fields=None,
+    product_name: str = "",
+    secrets=None,
+    outcome=Outcome.DONE,
 ) -> ChangeRecord | None:
     """`fields`: the fields this change was about (None: all); others that differ were
     changed by someone else. `secrets`: write-only field → "replaced" or "removed",
@@ -98,11 +117,14 @@ def record_update(
         resource=resource,
         record=after,
         changes=changes,
+        outcome=outcome,
         product_name=product_name,
     )
 
 
-def record_delete(user, *, resource, record, product_name: str = "") -> ChangeRecord | None:
+def record_delete(
+    user, *, resource, record, product_name: str = "", outcome=Outcome.DONE
+) -> ChangeRecord | None:
     values = recorded_values(resource, record)
     changes = {name: [value, None] for name, value in values.items()}
     return record_change(
@@ -111,6 +133,7 @@ def record_delete(user, *, resource, record, product_name: str = "") -> ChangeRe
         resource=resource,
         record=record,
         changes=changes,
+        outcome=outcome,
         product_name=product_name,
     )
 

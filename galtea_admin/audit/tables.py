@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import django_tables2 as tables
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 
 from galtea_admin.audit.describing import Describers
-from galtea_admin.audit.models import OTHER_KINDS
+from galtea_admin.audit.models import OTHER_KINDS, Outcome
 from galtea_admin.lists import cells
 from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.registry import EMPTY, lazy_label_with_time_zone, site
@@ -47,7 +47,15 @@ class ChangeRecordTable(ListTable):
         return moment_cell(value)
 
     def render_action(self, record):
-        return cells.draw(CELLS, "action", record.action, record.get_action_display())
+        action, label = record.action, record.get_action_display()
+        if record.outcome == Outcome.UNCONFIRMED:
+            check_url = reverse("audit:check", args=[record.pk])
+            return cells.draw(
+                CELLS, "unconfirmed", action, label, record.get_outcome_display(), check_url
+            )
+        if record.outcome == Outcome.NOT_DONE:
+            return cells.draw(CELLS, "not_done", action, label, record.get_outcome_display())
+        return cells.draw(CELLS, "action", action, label)
 
     def render_object_type(self, value):
         resource = site.get(value)

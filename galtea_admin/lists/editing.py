@@ -4,35 +4,51 @@ activity log.
 Each function asks Galtea first and records the change only once Galtea has confirmed it,
 so a failed upstream call never shows up in the history as done. When an answer is lost
 after the request may have arrived (a timeout, a dropped connection), it looks before
-reporting a failure.
+reporting a failure; when it cannot look either (Galtea stopped answering), the change is
+recorded as unconfirmed, settled later (lists/settling.py), and OutcomeUnknown is raised.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
 
 from galtea_admin.audit import recording
+from galtea_admin.audit.models import Outcome
 from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaTimeout, GalteaUnavailable
 from galtea_admin.galtea.resources import (
     resource_create,
     resource_delete,
-    resource_get,
-    resource_list,
     resource_update,
 )
+from galtea_admin.lists import settling
 from galtea_admin.lists.models import CreateSubmission
 
 LOST_ANSWER = (GalteaTimeout, GalteaUnavailable)
 
 
 class AlreadySubmitted(Exception):
-    """This create form was sent before; `entity_id` is what it created (if done)."""
+    """This create form was sent before; `entity_id` is what it created (if done);
+    `unconfirmed` when Galtea has not been found to have created it or not yet."""
 
-    def __init__(self, entity_id: str):
+    def __init__(self, entity_id: str, *, unconfirmed: bool = False):
         super().__init__(entity_id)
         self.entity_id = entity_id
+        self.unconfirmed = unconfirmed
+
+
+class OutcomeUnknown(Exception):
+    """Galtea received the request, then stopped answering, and cannot be asked yet whether
+    it made the change: it is recorded as unconfirmed (`change`, None if the record could
+    not be written) and will be settled once Galtea answers again."""
+
+    def __init__(self, error: GalteaError, change):
+        super().__init__(error.message)
+        self.error = error
+        self.change = change
 
 
 @dataclass(frozen=True)
@@ -55,11 +71,33 @@ def create(user, token: str, *, resource, values: dict, product_name: str):
             submission = CreateSubmission.objects.create(token=token, user=user)
     except IntegrityError:
         existing = CreateSubmission.objects.filter(token=token).first()
-        raise AlreadySubmitted(existing.entity_id if existing else "") from None
+        if existing is None:
+            raise AlreadySubmitted("") from None
+        unconfirmed = existing.unconfirmed_change_id is not None
+        raise AlreadySubmitted(existing.entity_id, unconfirmed=unconfirmed) from None
+    secrets = {name: "set" for name in secrets_in(resource, values) if values[name]}
     try:
         record = resource_create(resource.spec, values=values)
     except LOST_ANSWER as error:
-        record = created_meanwhile(resource, values) if error.may_have_arrived else None
+        try:
+            record = settling.find_created(resource, values) if error.may_have_arrived else None
+        except GalteaError:
+            # What the entity would be: its values, but never a secret's.
+            plain = {k: v for k, v in values.items() if k not in resource.spec.write_only}
+            stand_in = SimpleNamespace(id="", **plain)
+            change = recording.record_create(
+                user,
+                resource=resource,
+                record=stand_in,
+                product_name=product_name,
+                secrets=secrets,
+                outcome=Outcome.UNCONFIRMED,
+            )
+            if change is not None:
+                submission.unconfirmed_change = change
+                submission.save(update_fields=["unconfirmed_change"])
+                settling.settle_later(change)
+            raise OutcomeUnknown(error, change) from error
         if record is None:
             submission.delete()
             raise
@@ -69,23 +107,9 @@ def create(user, token: str, *, resource, values: dict, product_name: str):
     submission.entity_id = record.id
     submission.save(update_fields=["entity_id"])
     recording.record_create(
-        user,
-        resource=resource,
-        record=record,
-        product_name=product_name,
-        secrets={name: "set" for name in secrets_in(resource, values) if values[name]},
+        user, resource=resource, record=record, product_name=product_name, secrets=secrets
     )
     return record
-
-
-def created_meanwhile(resource, values: dict):
-    """The entity with this name in this product, if it exists (names are unique)."""
-    query = resource.spec.query(product_ids=[values["product_id"]], names=[values["name"]])
-    try:
-        found = resource_list(resource.spec, query=query, limit=1)
-    except GalteaError:
-        return None
-    return found[0] if found else None
 
 
 def merge_edit(*, opened: dict, now: dict, changes: dict, secrets=()) -> Merge:
@@ -132,10 +156,33 @@ def described_changes(resource, changes: dict) -> list[tuple[str, str, str]]:
 def update(user, *, resource, before, changes: dict, product_name: str):
     """Send only the changed fields, then record before → after of those fields alone (a
     change someone else made meanwhile is not this person's)."""
+    secrets = {
+        name: "replaced" if changes[name] else "removed" for name in secrets_in(resource, changes)
+    }
     try:
         after = resource_update(resource.spec, entity_id=before.id, changes=changes)
     except LOST_ANSWER as error:
-        after = applied_meanwhile(resource, before.id, changes) if error.may_have_arrived else None
+        try:
+            after = (
+                settling.find_applied(resource, before.id, changes)
+                if error.may_have_arrived
+                else None
+            )
+        except GalteaNotFound:
+            after = None  # gone meanwhile: the original failure stands
+        except GalteaError:
+            change = recording.record_update(
+                user,
+                resource=resource,
+                before=before,
+                after=as_requested(resource, before, changes),
+                fields=changes,
+                product_name=product_name,
+                secrets=secrets,
+                outcome=Outcome.UNCONFIRMED,
+            )
+            settling.settle_later(change)
+            raise OutcomeUnknown(error, change) from error
         if after is None:
             raise
     recording.record_update(
@@ -145,28 +192,23 @@ def update(user, *, resource, before, changes: dict, product_name: str):
         after=after,
         fields=changes,
         product_name=product_name,
-        secrets={
-            name: "replaced" if changes[name] else "removed"
-            for name in secrets_in(resource, changes)
-        },
+        secrets=secrets,
     )
     return after
 
 
+def as_requested(resource, before, changes: dict):
+    """`before` with `changes` made (what the entity would be, had Galtea made them)."""
+    plain = {name: value for name, value in changes.items() if name not in resource.spec.write_only}
+    return dataclasses.replace(before, **plain)
+
+
 def applied_meanwhile(resource, entity_id: str, changes: dict):
-    """The entity, if it now holds every requested change (a secret cannot be read back:
-    whether one is set stands for it)."""
+    """As settling.find_applied, None when Galtea cannot be asked."""
     try:
-        current = resource_get(resource.spec, entity_id=entity_id)
+        return settling.find_applied(resource, entity_id, changes)
     except GalteaError:
         return None
-    for name, value in changes.items():
-        if name in resource.spec.write_only:
-            if getattr(current, f"has_{name}", bool(value)) != bool(value):
-                return None
-        elif getattr(current, name) != value:
-            return None
-    return current
 
 
 def secrets_in(resource, values: dict) -> list[str]:
@@ -181,16 +223,20 @@ def delete(user, *, resource, record, product_name: str) -> None:
     try:
         resource_delete(resource.spec, entity_id=record.id)
     except LOST_ANSWER as error:
-        if not error.may_have_arrived or still_exists(resource, record.id):
+        if not error.may_have_arrived:
+            raise
+        try:
+            gone = settling.is_gone(resource, record.id)
+        except GalteaError:
+            change = recording.record_delete(
+                user,
+                resource=resource,
+                record=record,
+                product_name=product_name,
+                outcome=Outcome.UNCONFIRMED,
+            )
+            settling.settle_later(change)
+            raise OutcomeUnknown(error, change) from error
+        if not gone:
             raise
     recording.record_delete(user, resource=resource, record=record, product_name=product_name)
-
-
-def still_exists(resource, entity_id: str) -> bool:
-    try:
-        resource_get(resource.spec, entity_id=entity_id)
-    except GalteaNotFound:
-        return False
-    except GalteaError:
-        return True  # cannot tell: report the original failure
-    return True

@@ -16,6 +16,11 @@ class CreateSubmission(models.Model):
     token = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     entity_id = models.CharField(max_length=128, blank=True)
+    # When Galtea's answer was lost and it could not be asked: the unconfirmed change, settled
+    # later (lists/settling.py), which then fills entity_id or frees the token.
+    unconfirmed_change = models.OneToOneField(
+        "audit.ChangeRecord", null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

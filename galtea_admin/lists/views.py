@@ -273,6 +273,15 @@ def failure_message(form, error: GalteaError) -> str:
     return f"Nothing was saved. {error.title}: {message} What you typed is still here."
 
 
+def unknown_outcome_message(label: str, *, done: str) -> str:
+    """What a person is told when Galtea may have made a change and cannot be asked."""
+    return (
+        f"Galtea received this and then stopped answering, so it is not known yet whether"
+        f" {label} was {done}. Nothing more was sent. The change is in the activity log as"
+        f" “Not confirmed yet” and is checked again as soon as Galtea answers."
+    )
+
+
 class ObjectFormView(ResourceView):
     """What the create and edit pages share: the form's lookups and page, and where a
     person goes after saving."""
@@ -382,6 +391,14 @@ class ObjectCreateView(ObjectFormView):
                 product_name=self.product_names(products).get(values["product_id"], ""),
             )
         except editing.AlreadySubmitted as done:
+            if done.unconfirmed:
+                form.add_error(
+                    None,
+                    "This form was sent already, and Galtea has not been found to have"
+                    " created it or not yet: nothing more was sent. The activity log says"
+                    " what became of it once Galtea answers.",
+                )
+                return self.render_form(form, status=409)
             if not done.entity_id:
                 form.add_error(
                     None, "This form is being saved already: wait a moment, then reload."
@@ -391,6 +408,11 @@ class ObjectCreateView(ObjectFormView):
                 request, f"This form was already sent: the {self.resource.noun} exists already."
             )
             return redirect(self.detail_url(done.entity_id))
+        except editing.OutcomeUnknown as unknown:
+            label = f"“{values[self.resource.label_field]}”"
+            message = unknown_outcome_message(label, done="created")
+            form.add_error(None, f"{message} Sending this form again will not create it twice.")
+            return self.render_form(form, status=unknown.error.status)
         except GalteaRejected as error:
             form.apply_rejection(error)
             return self.render_form(form, status=400)
@@ -463,6 +485,10 @@ class ObjectUpdateView(ObjectFormView):
                 changes=merge.send,
                 product_name=self.product_names(products).get(current.product_id, ""),
             )
+        except editing.OutcomeUnknown as unknown:
+            label = f"“{resource.label(current)}”"
+            form.add_error(None, unknown_outcome_message(label, done="changed"))
+            return self.render_form(form, record=current, status=unknown.error.status)
         except GalteaRejected as error:
             form.apply_rejection(error)
             return self.render_form(form, record=current, status=400)
@@ -506,15 +532,17 @@ class ObjectDeleteView(ResourceView):
         record = resource_get(self.resource.spec, entity_id=entity_id)
         return self.render_confirmation(record)
 
-    def render_confirmation(self, record, *, error: GalteaError | None = None):
+    def render_confirmation(self, record, *, error: GalteaError | None = None, message=""):
         next_url = safe_next(self.request)
+        if error and not message:
+            message = f"Nothing was deleted. {error.title}: {error.message}"
         context = {
             "object": record,
             "summary": self.resource.summary(record),
             "product": products_by_id().get(record.product_id),
             "next_url": next_url,
             "cancel_url": next_url or self.detail_url(record.id),
-            "error": f"Nothing was deleted. {error.title}: {error.message}" if error else "",
+            "error": message,
             "panels": self.resource.delete_panels(self.request, [record]),
         }
         return self.render("delete", context, status=error.status if error else 200)
@@ -539,6 +567,10 @@ class ObjectDeleteView(ResourceView):
             messages.info(request, f"“{resource.label(record)}” had already been deleted.")
         except GalteaForbidden as error:
             return self.render_confirmation(record, error=error)
+        except editing.OutcomeUnknown as unknown:
+            label = f"“{resource.label(record)}”"
+            message = unknown_outcome_message(label, done="deleted")
+            return self.render_confirmation(record, error=unknown.error, message=message)
         else:
             messages.success(request, f"Deleted {resource.selection_label(record)}.")
         if next_url and next_url.startswith(self.detail_url(record.id)):
