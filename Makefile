@@ -11,7 +11,8 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # run a second time against PostgreSQL.
 POSTGRES_TESTS := tests/accounts/test_sign_in.py tests/accounts/test_sign_in_lockout.py \
 	tests/accounts/test_permissions.py tests/accounts/test_roles.py tests/audit tests/preferences \
-	tests/jobs/test_bulk_edit_job.py tests/phone_connections/test_bulk_edit.py
+	tests/jobs/test_bulk_edit_job.py tests/phone_connections/test_bulk_edit.py \
+	tests/jobs/test_all_matching.py
 
 .PHONY: demo serve test bench lint format chromium venv clean
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from import_bench import run_import, start_worker
 from scenarios import (
     Context,
     Row,
@@ -183,6 +184,12 @@ def run_with_latency(
     for clients, total in sizes.load_requests.items():
         step("load", [run_load(ctx, clients, total)])
     step("export", [run_export(ctx)])
+    worker = start_worker(processes, workdir, env, tag=f"{latency_ms}ms")
+    try:
+        database = workdir / "bench.sqlite3"
+        step("import", [run_import(ctx, worker=worker, database=database, run_id=random_text(8))])
+    finally:
+        processes.stop(worker)
 
     processes.stop(admin.process)
     processes.stop(emulator.process)
@@ -304,7 +311,7 @@ def raise_keyboard_interrupt(signum, frame):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer samples (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="fewer samples (about 3 minutes)")
     options = parser.parse_args()
     sizes = QUICK if options.quick else FULL
     # Also when started in the background, where SIGINT may be inherited as ignored.

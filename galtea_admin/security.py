@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 
@@ -57,5 +58,20 @@ class RequestBodyLimitMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BODY_BYTES:
             limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
-            return render(request, "413.html", {"limit_mb": limit_mb}, status=413)
+            context = {
+                "limit_mb": limit_mb,
+                "limit_bytes": settings.MAX_REQUEST_BODY_BYTES,
+                "import_url": import_page(request),
+            }
+            return render(request, "413.html", context, status=413)
         return self.get_response(request)
+
+
+def import_page(request) -> str | None:
+    """The import form the refused request was sent to, if it was one: its answer then
+    speaks of the file, and leads back to the form."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return request.path if match.url_name == "import" else None

@@ -96,18 +96,41 @@ GALTEA_RECORDING_ORIGINS = tuple(
 # --- Background jobs (galtea_admin/jobs) ----------------------------------------------------
 # Jobs run on Django's Tasks API (the django-tasks backport of django.tasks). The backend is
 # chosen here and only here: "database" keeps the queue in the admin's own database, run by
-# `manage.py db_worker`; "immediate" runs each job inside the request that starts it (no
-# worker: for tests).
-JOBS_BACKEND = env_str("JOBS_BACKEND", "database")
+# `manage.py db_worker`; "rq" keeps it in Redis (REDIS_URL; the default when one is set), run
+# by `manage.py rqworker`; "immediate" runs each job inside the request that starts it (no
+# worker: for tests). JOB_WORKER_ARGS is how bin/with-workers starts a worker for it.
+JOBS_REDIS_URL = env_str("REDIS_URL")
+JOBS_BACKEND = env_str("JOBS_BACKEND") or ("rq" if JOBS_REDIS_URL else "database")
 TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+JOB_WORKER_COMMANDS = {
+    "database": ("db_worker", "--no-reload", "--no-startup-delay"),
+    # rq's worker runs each job in a forked process, told to stop gently (jobs/rq_worker.py).
+    "rq": (
+        "rqworker",
+        "--job-class",
+        "django_tasks_rq.Job",
+        "--worker-class",
+        "galtea_admin.jobs.rq_worker.JobWorker",
+    ),
+    "immediate": (),
 }
 if JOBS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(
         f"JOBS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {JOBS_BACKEND!r}."
     )
+if JOBS_BACKEND == "rq" and not JOBS_REDIS_URL:
+    raise ImproperlyConfigured("JOBS_BACKEND rq keeps its queue in Redis: set REDIS_URL.")
 TASKS = {"default": TASK_BACKENDS[JOBS_BACKEND]}
+JOB_WORKER_ARGS = JOB_WORKER_COMMANDS[JOBS_BACKEND]
+# django-rq's queue (rq backend only). A job never times out in rq: the admin's own signs
+# of life (JOB_STALE_SECONDS) tell a job whose worker is gone.
+RQ_QUEUES = {
+    "default": {"URL": JOBS_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": -1}
+}
 # How many requests one job has on their way to Galtea at once (its rate limits are unknown).
 GALTEA_JOB_CONCURRENCY = env_number("GALTEA_JOB_CONCURRENCY", 4, int)
 if GALTEA_JOB_CONCURRENCY < 1:
@@ -142,6 +165,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "galtea_admin.jobs",
 ]
+if JOBS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")  # its rqworker command
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -298,6 +323,11 @@ LOGGING = {
 
 # The largest request body the admin reads; a larger one is refused (413) before it is read.
 MAX_REQUEST_BODY_BYTES = env_number("DJANGO_MAX_REQUEST_BYTES", 10 * 1024 * 1024, int)
+# Form fields (rows pasted into the import form) may take what the cap above lets through.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
+# The largest file (or pasted text), and the most rows, one import takes (galtea_admin/lists).
+IMPORT_MAX_BYTES = env_number("IMPORT_MAX_BYTES", 10 * 1024 * 1024, int)
+IMPORT_MAX_ROWS = env_number("IMPORT_MAX_ROWS", 10_000, int)
 
 # --- Security headers and HTTPS (production runs behind a TLS-terminating reverse proxy) ---
 X_FRAME_OPTIONS = "DENY"

@@ -110,3 +110,29 @@ class JobItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}#{self.position} {self.key}: {self.status}"
+
+
+class JobDraft(models.Model):
+    """A job a person has prepared and not started yet: an import's rows, read and checked,
+    waiting on its preview for "Import N rows". Kept in the database (not in the session or
+    the page) and for a day at most (jobs/drafts.py)."""
+
+    kind = models.CharField(max_length=50)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_drafts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # What the kind needs of the whole draft (JSON), e.g. the resource and the file's name.
+    params = models.JSONField(default=dict)
+    # Each thing prepared (JSON), e.g. an import's rows with their problems.
+    rows = models.JSONField(default=list)
+    # The job started from it, once started (starting it again shows that job).
+    job = models.OneToOneField(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk} ({self.kind}) by {self.created_by_id}"

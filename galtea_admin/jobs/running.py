@@ -7,6 +7,10 @@ with what a later run needs to check it, so that after a crash no item is done t
 resumed run first asks whether those arrived (`JobKind.check`), then goes on with the items
 not tried.
 
+A job started without its items ("every row matching these filters") first finds them
+(`JobKind.collect`, through Galtea in pages) and stores them all at once with its total;
+then it goes on as any job.
+
 Between items the run looks whether someone asked to cancel, and stops sending when they
 did. A 429 (or a refused API key) stops the job: nothing more would get through; so does a
 batch of items that cannot be read at all. Every other failure fails only its item.
@@ -89,12 +93,15 @@ class JobRun:
         self.beat_every = max(0.5, settings.JOB_STALE_SECONDS / 4)
         self.last_beat = time.monotonic()
         self.stop_reason: str | None = None
-        self.in_flight: dict[Future, tuple[JobItem, Work]] = {}
+        # Each request on its way: the items it carries (one, or a batch's).
+        self.in_flight: dict[Future, list[tuple[JobItem, Work]]] = {}
         self.pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix=f"job-{job.pk}")
 
     # --- the run
     def run(self) -> None:
         try:
+            if self.job.total is None:
+                self.collect()
             self.check_under_way()
             while not self.stopping():
                 batch = list(
@@ -119,7 +126,7 @@ class JobRun:
 
     def run_batch(self, batch: list[JobItem]) -> None:
         try:
-            steps = self.call(self.kind.load, self.job, [item.key for item in batch])
+            steps = self.call(self.kind.load_items, self.job, batch)
         except STOPS as error:
             self.stop(error)
             return
@@ -137,38 +144,101 @@ class JobRun:
         self.send(to_send)
 
     def send(self, to_send: list[tuple[JobItem, Work]]) -> None:
-        """Send the items, at most `concurrency` at once, stopping between items."""
-        queue = deque(to_send)
+        """Send the items (a request carries `items_per_request` of them), at most
+        `concurrency` requests at once, stopping between requests."""
+        size = max(1, self.kind.items_per_request(self.job))
+        queue = deque(to_send[start : start + size] for start in range(0, len(to_send), size))
+        finished: set[Future] = set()
         while queue or self.in_flight:
-            while queue and len(self.in_flight) < self.concurrency and not self.stopping():
-                item, work = queue.popleft()
-                if self.mark_sending(item, work):
-                    future = self.pool.submit(self.kind.perform, self.job, work)
-                    self.in_flight[future] = (item, work)
+            # The outcomes just in and the items to send next are stored in one transaction
+            # (one commit a row rather than two: on SQLite a commit costs milliseconds);
+            # the items go only once they are stored as under way.
+            going = []
+            with transaction.atomic():
+                for future in finished:
+                    self.settle(future)
+                while (
+                    queue
+                    and len(self.in_flight) + len(going) < self.concurrency
+                    and not self.stopping()
+                ):
+                    group = [
+                        (item, work)
+                        for item, work in queue.popleft()
+                        if self.mark_sending(item, work)
+                    ]
+                    if group:
+                        going.append(group)
+            for group in going:
+                works = [work for _, work in group]
+                future = self.pool.submit(self.kind.perform_many, self.job, works)
+                self.in_flight[future] = group
             if not self.in_flight:
-                return  # stopped: what is left stays not tried
+                return  # stopped (or all done): what is left stays not tried
             finished, _ = wait(list(self.in_flight), self.beat_every, FIRST_COMPLETED)
             self.beat()
-            for future in finished:
-                self.settle(future)
 
     def settle(self, future: Future) -> None:
-        item, work = self.in_flight.pop(future)
+        group = self.in_flight.pop(future)
         try:
-            outcome = future.result()
+            outcomes = list(future.result())
         except STOPS as error:
             self.stop(error)
-            self.unmark(item)  # refused: it did not arrive
+            for item, _ in group:
+                self.unmark(item)  # refused: it did not arrive
             return
         except GalteaError as error:
-            outcome = Outcome(FAILED, work.label, error_text(error))
+            outcomes = [Outcome(FAILED, work.label, error_text(error)) for _, work in group]
         except JobRefused:
             raise
         except Exception:
-            logger.exception("Job %s: item %s failed unexpectedly", self.job.pk, item.key)
-            outcome = Outcome(FAILED, work.label, "An unexpected error: see the admin's log.")
-        outcome.label = outcome.label or work.label
-        self.record(item, outcome)
+            keys = ", ".join(item.key for item, _ in group)
+            logger.exception("Job %s: item(s) %s failed unexpectedly", self.job.pk, keys)
+            outcomes = [
+                Outcome(FAILED, work.label, "An unexpected error: see the admin's log.")
+                for _, work in group
+            ]
+        for (item, work), outcome in zip(group, outcomes, strict=True):
+            if outcome is None:
+                self.unmark(item)  # not sent: it stays to do
+                continue
+            outcome.label = outcome.label or work.label
+            self.record(item, outcome)
+
+    def collect(self) -> None:
+        """Find the items of a job started without them (`JobKind.collect`), then store them
+        all at once with the total: a run that stops before then has stored none, and the
+        next one finds them again. Stops on a cancel (read between pages of keys), a 429, or
+        when Galtea cannot be asked."""
+        keys: dict[str, None] = {}  # each once, in the order found
+        found = iter(self.kind.collect(self.job))
+        try:
+            for key in found:
+                keys[str(key)] = None
+                if len(keys) % self.kind.batch_size == 0:
+                    self.beat()
+                    if self.stopping():
+                        return
+        except STOPS as error:
+            self.stop(error)
+            return
+        except GalteaError as error:
+            self.stop_reason = f"Galtea could not be asked for the rows to do ({error_text(error)})"
+            return
+        finally:
+            close = getattr(found, "close", None)
+            if close is not None:
+                close()  # a generator left early lets go of what it holds
+        uncounted = self.mine().filter(total__isnull=True)
+        with transaction.atomic():
+            if not uncounted.update(total=len(keys), heartbeat_at=timezone.now()):
+                raise Superseded
+            JobItem.objects.bulk_create(
+                (JobItem(job=self.job, position=n, key=key) for n, key in enumerate(keys)),
+                batch_size=500,
+            )
+        self.job.total = len(keys)
+        self.last_beat = time.monotonic()
 
     def check_under_way(self) -> None:
         """Items an earlier run had sent when it stopped: done if Galtea applied them, else
@@ -197,7 +267,9 @@ class JobRun:
         if job.attempt != self.attempt or job.status != RUNNING:
             raise Superseded
         progress = services.progress_text(job)
-        if self.stop_reason:
+        if job.total == 0 and not self.stop_reason:
+            self.end(Job.Status.DONE, "No rows matched: there was nothing to do.")
+        elif self.stop_reason:
             self.end(Job.Status.FAILED, f"{self.stop_reason}: {progress}.")
         elif job.cancel_requested:
             self.end(Job.Status.CANCELLED, f"Cancelled by {job.cancelled_by_name}: {progress}.")
@@ -287,10 +359,12 @@ class JobRun:
         with transaction.atomic():
             if outcome.status == JobItem.Status.DONE:
                 self.kind.record(self.job, item, outcome)
+            kept = {} if outcome.data is None else {"data": outcome.data}
             JobItem.objects.filter(pk=item.pk).update(
                 status=outcome.status,
                 message=outcome.message,
                 label=fit_label(outcome.label or item.label),
+                **kept,
             )
             counted = self.mine().update(**{counter: F(counter) + 1}, heartbeat_at=timezone.now())
             if not counted:

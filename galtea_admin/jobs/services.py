@@ -35,8 +35,18 @@ AUDIT_TYPE = "jobs"
 Status = Job.Status
 
 
-def job_start(*, user, kind: str, description: str, params: dict, keys: list[str]) -> Job:
-    """Store a job of `kind` over `keys` (its items, in order) and enqueue its run."""
+def job_start(
+    *,
+    user,
+    kind: str,
+    description: str,
+    params: dict,
+    keys: list[str] | None,
+    data: list[dict] | None = None,
+) -> Job:
+    """Store a job of `kind` over `keys` (its items, in order) and enqueue its run. `data`:
+    what each item keeps from the start, in the same order (an import's row, say). Keys
+    None: the job finds its items itself (`JobKind.collect`), its total unknown till then."""
     kinds.get(kind)  # a known kind, or raise now rather than in the worker
     with transaction.atomic():
         job = Job.objects.create(
@@ -45,10 +55,15 @@ def job_start(*, user, kind: str, description: str, params: dict, keys: list[str
             params=params,
             started_by=user,
             started_by_name=user.get_username(),
-            total=len(keys),
+            total=None if keys is None else len(keys),
         )
+        keys = keys or []
+        data = data if data is not None else [{}] * len(keys)
         JobItem.objects.bulk_create(
-            JobItem(job=job, position=position, key=key) for position, key in enumerate(keys)
+            (
+                JobItem(job=job, position=position, key=key, data=item_data)
+                for position, (key, item_data) in enumerate(zip(keys, data, strict=True))
+            )
         )
         record_event(
             user, Action.START, object_type=AUDIT_TYPE, object_id=job.pk, label=description
@@ -91,10 +106,11 @@ def can_cancel(job: Job) -> bool:
 
 
 def can_resume(job: Job) -> bool:
-    """An interrupted job, or one stopped by Galtea, that has items left."""
-    return (
-        job.status in Job.RESUMABLE
-        and job.items.filter(status__in=(JobItem.Status.PENDING, JobItem.Status.SENDING)).exists()
+    """An interrupted job, or one stopped by Galtea, that has items left (or has not found
+    its items yet)."""
+    return job.status in Job.RESUMABLE and (
+        job.total is None
+        or job.items.filter(status__in=(JobItem.Status.PENDING, JobItem.Status.SENDING)).exists()
     )
 
 
@@ -214,6 +230,8 @@ def outcome_words(job: Job) -> dict[str, str]:
 
 def progress_text(job: Job) -> str:
     """ "35 changed, 2 already as asked, 1 failed, 12 not tried", from the items."""
+    if job.total is None:
+        return "nothing was done (its rows were still being found)"
     counts = item_counts(job)
     words = outcome_words(job)
     parts = [

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:job_id>/", views.job_detail, name="detail"),
     path("<str:job_id>/cancel/", views.job_cancel, name="cancel"),
     path("<str:job_id>/resume/", views.job_resume, name="resume"),
+    path("<str:job_id>/report.csv", views.job_report_csv, name="report_csv"),
 ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from galtea_admin.jobs.filters import JobFilter
 from galtea_admin.jobs.models import Job, JobItem
 from galtea_admin.jobs.tables import JobTable
 from galtea_admin.lists.changelist import ChangeList, without_empty_params
+from galtea_admin.lists.export import csv_stream
 from galtea_admin.lists.views import LIST_REGION, use_query
 
 DEFAULT_SORT = "-created_at"
@@ -98,6 +100,7 @@ def progress_context(request, job: Job) -> dict:
         "may_resume": allowed and services.can_resume(job),
         "poll_seconds": POLL_SECONDS if job.is_active else None,
         "waiting_for_worker": waiting,
+        "worker_command": " ".join(("manage.py", *settings.JOB_WORKER_ARGS)),
         "progress_region": PROGRESS_REGION,
     }
 
@@ -120,11 +123,49 @@ def report(job: Job) -> dict:
             item,
             item.label or item.key,
             kind.item_url(job, item) if kind else None,
-            names[item.status],
+            (kind.item_outcome(job, item) if kind else None) or names[item.status],
         )
         for item in items
     ]
     return {"rows": rows, "more": max(0, (job.total or 0) - len(items))}
+
+
+# The report file's own columns, before those of the job's kind.
+REPORT_COLUMNS = (("number", "#"), ("item", "Row"), ("outcome", "Outcome"), ("details", "Details"))
+
+
+@require_GET
+def job_report_csv(request, job_id: str):
+    """Each item's outcome as CSV (every item, streamed; cells a spreadsheet would run as a
+    formula are escaped as in exports)."""
+    job = get_job(job_id)
+    try:
+        kind = kinds.get(job.kind)
+    except kinds.UnknownKind:
+        kind = kinds.JobKind()
+    names = {
+        JobItem.Status.PENDING: "not tried",
+        JobItem.Status.SENDING: "under way when the worker stopped",
+        **services.outcome_words(job),
+    }
+    extra = kind.report_columns(job)
+    headings = [heading for _, heading in (*REPORT_COLUMNS, *extra)]
+
+    def rows():
+        for item in job.items.order_by("position").iterator(chunk_size=500):
+            values = {
+                **kind.report_values(job, item),
+                "number": item.position + 1,
+                "item": item.label or item.key,
+                "outcome": kind.item_outcome(job, item) or names[item.status],
+                "details": item.message,
+            }
+            yield {heading: values.get(name, "") for name, heading in (*REPORT_COLUMNS, *extra)}
+
+    stream = csv_stream(tuple(headings), rows())
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-report.csv"'
+    return response
 
 
 def may_act_on(request, job: Job) -> None:

@@ -9,5 +9,5 @@ class ListsConfig(AppConfig):
     def ready(self):
         # Each resource app registers itself in its admin.py (as Django's admin does).
         autodiscover_modules("admin")
-        # The kinds of job this layer declares (bulk edit), for the workers that run them.
-        from galtea_admin.lists import bulk_edit  # noqa: F401
+        # The kinds of job this layer declares (bulk edit and delete), for the workers.
+        from galtea_admin.lists import bulk_delete, bulk_edit  # noqa: F401

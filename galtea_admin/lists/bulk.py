@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from galtea_admin.audit import recording
+from galtea_admin.audit.models import Outcome as ChangeOutcome
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import (
     GalteaError,
@@ -18,7 +19,7 @@ from galtea_admin.galtea.errors import (
     GalteaNotFound,
 )
 from galtea_admin.galtea.resources import resource_delete_batch, resource_list
-from galtea_admin.lists import editing
+from galtea_admin.lists import editing, settling
 
 MAX_SELECTION = 100
 
@@ -66,6 +67,8 @@ class Outcome:
     deleted: list = field(default_factory=list)
     # (what was asked to be deleted, why it was not)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # What Galtea may have deleted and could not be asked about: recorded as unconfirmed.
+    unconfirmed: list[str] = field(default_factory=list)
 
 
 def delete_all(user, resource, ids: list[str], product_names: dict[str, str]) -> Outcome:
@@ -88,6 +91,8 @@ def delete_all(user, resource, ids: list[str], product_names: dict[str, str]) ->
             )
         except GalteaNotFound:
             outcome.failed.append((label, "someone deleted it meanwhile"))
+        except editing.OutcomeUnknown:
+            outcome.unconfirmed.append(label)
         except GalteaError as error:
             outcome.failed.append((label, f"{error.title}: {error.message}"))
         else:
@@ -96,42 +101,36 @@ def delete_all(user, resource, ids: list[str], product_names: dict[str, str]) ->
 
 
 def delete_in_batches(user, resource, records: list, product_names, outcome: Outcome) -> list:
-    """Delete `records` a batch at a time, adding to `outcome`. Ids the API says are gone
-    are reported and the batch is sent again without them (the API deletes none of a batch
-    with a missing id). Returns the records left to delete one by one: all of those not yet
-    sent when the API has no batch route, or cannot say which ids it missed."""
+    """Delete `records` a batch at a time, recording each deletion and adding to `outcome`.
+    Returns the records left to delete one by one: all of those not yet sent when the API
+    has no batch route, or cannot say which ids it missed."""
     size = contract.MAX_IDS_PER_BATCH_DELETE
-    pending = [records[start : start + size] for start in range(0, len(records), size)]
-    while pending:
-        batch = pending.pop(0)
+    batches = [records[start : start + size] for start in range(0, len(records), size)]
+    for number, batch in enumerate(batches):
         try:
-            resource_delete_batch(resource.spec, entity_ids=[record.id for record in batch])
-        except GalteaNoSuchRoute:
-            return [record for rest in [batch, *pending] for record in rest]
-        except GalteaIdsNotFound as error:
-            gone = set(error.missing_ids)
-            if not gone:
-                return [record for rest in [batch, *pending] for record in rest]
+            done = delete_batch(resource, batch)
+        except editing.OutcomeUnknown:
             for record in batch:
-                if record.id in gone:
-                    outcome.failed.append(
-                        (resource.selection_label(record), "someone deleted it meanwhile")
-                    )
-            rest = [record for record in batch if record.id not in gone]
-            if rest:
-                pending.insert(0, rest)
+                change = recording.record_delete(
+                    user,
+                    resource=resource,
+                    record=record,
+                    product_name=product_names.get(record.product_id, ""),
+                    outcome=ChangeOutcome.UNCONFIRMED,
+                )
+                settling.settle_later(change)
+                outcome.unconfirmed.append(resource.selection_label(record))
             continue
-        except editing.LOST_ANSWER as error:
-            if not error.may_have_arrived:
-                fail_all(resource, batch, error, outcome)
-                continue
-            still_there = {record.id for record in look_up(resource, [r.id for r in batch]).found}
-            fail_all(resource, [r for r in batch if r.id in still_there], error, outcome)
-            batch = [r for r in batch if r.id not in still_there]
         except GalteaError as error:
             fail_all(resource, batch, error, outcome)
             continue
-        for record in batch:
+        for record in done.gone:
+            outcome.failed.append(
+                (resource.selection_label(record), "someone deleted it meanwhile")
+            )
+        for record, error in done.failed:
+            fail_all(resource, [record], error, outcome)
+        for record in done.deleted:
             recording.record_delete(
                 user,
                 resource=resource,
@@ -139,7 +138,57 @@ def delete_in_batches(user, resource, records: list, product_names, outcome: Out
                 product_name=product_names.get(record.product_id, ""),
             )
             outcome.deleted.append(record)
+        if done.not_sent:
+            return [*done.not_sent, *(record for rest in batches[number + 1 :] for record in rest)]
     return []
+
+
+@dataclass
+class BatchDeletion:
+    """What one batch delete did: the records deleted, those someone had deleted already,
+    those that failed (and why), and those not sent (to be deleted one by one)."""
+
+    deleted: list = field(default_factory=list)
+    gone: list = field(default_factory=list)
+    failed: list[tuple[object, GalteaError]] = field(default_factory=list)
+    not_sent: list = field(default_factory=list)
+
+
+def delete_batch(resource, records: list) -> BatchDeletion:
+    """Delete `records` (one batch: at most `contract.MAX_IDS_PER_BATCH_DELETE`) in one
+    call, recording nothing. Ids the API says are gone are left out and the batch is sent
+    again without them (the API deletes none of a batch with a missing id). When the answer
+    is lost, it looks which are still there. Any other GalteaError is raised: none of the
+    batch was deleted."""
+    done = BatchDeletion()
+    batch = list(records)
+    while batch:
+        try:
+            resource_delete_batch(resource.spec, entity_ids=[record.id for record in batch])
+        except GalteaNoSuchRoute:
+            done.not_sent += batch
+            return done
+        except GalteaIdsNotFound as error:
+            gone = set(error.missing_ids)
+            if not gone:
+                done.not_sent += batch
+                return done
+            done.gone += [record for record in batch if record.id in gone]
+            batch = [record for record in batch if record.id not in gone]
+            continue
+        except editing.LOST_ANSWER as error:
+            if not error.may_have_arrived:
+                raise
+            try:
+                still_there = {r.id for r in look_up(resource, [r.id for r in batch]).found}
+            except GalteaError:
+                raise editing.OutcomeUnknown(error) from None
+            done.failed += [(record, error) for record in batch if record.id in still_there]
+            done.deleted += [record for record in batch if record.id not in still_there]
+            return done
+        done.deleted += batch
+        return done
+    return done
 
 
 def fail_all(resource, records: list, error: GalteaError, outcome: Outcome) -> None:

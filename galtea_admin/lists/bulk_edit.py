@@ -3,7 +3,8 @@
 A resource declares the fields people may set on many at once (`bulk_edit_fields` on its
 registration). The form offers each with "Leave as is", and cleans a value as the resource's
 own form does (a language code normalised, a voice among those offered). The job (kind
-"bulk_edit", jobs app) reads the selected entities, sends a PATCH of just the fields that
+"bulk_edit", jobs app) reads the selected entities (or first finds every row matching a
+list's filters: lists/all_matching.py), sends a PATCH of just the fields that
 differ to those that need one, and records each change in the activity log as the person
 who started the job. It works for any registered resource by that declaration alone.
 """
@@ -22,7 +23,7 @@ from galtea_admin.galtea.resources import resource_absent_fields, resource_updat
 from galtea_admin.jobs import kinds
 from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobKind, JobRefused, Outcome, Work
 from galtea_admin.jobs.services import job_start
-from galtea_admin.lists import bulk, editing
+from galtea_admin.lists import all_matching, bulk, editing
 from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.registry import EMPTY, site
 from galtea_admin.lists.resource_forms import in_sentence
@@ -109,6 +110,17 @@ class BulkEditForm(forms.Form):
 
 def describe_changes(resource, changes: dict, count: int) -> str:
     """ "Set “Agent speaks first” to Yes on 37 phone connections"."""
+    noun = resource.noun if count == 1 else resource.noun_plural
+    return f"{changes_text(resource, changes)} on {count} {noun}"
+
+
+def describe_changes_matching(resource, changes: dict, matching: all_matching.Matching) -> str:
+    """ "Set “Agent speaks first” to Yes on every phone connection matching Name contains: x"."""
+    return f"{changes_text(resource, changes)} on {matching.rows_text}"
+
+
+def changes_text(resource, changes: dict) -> str:
+    """ "Set “Agent speaks first” to Yes, clear “Language”"."""
     describe = resource.value_describer()
     parts = []
     for name, value in changes.items():
@@ -116,8 +128,7 @@ def describe_changes(resource, changes: dict, count: int) -> str:
         shown = ("Yes" if value else "No") if isinstance(value, bool) else describe(name, value)
         parts.append(f"clear “{label}”" if shown == EMPTY else f"set “{label}” to {shown}")
     said = ", ".join(parts)
-    noun = resource.noun if count == 1 else resource.noun_plural
-    return f"{said[:1].upper()}{said[1:]} on {count} {noun}"
+    return f"{said[:1].upper()}{said[1:]}"
 
 
 def needed_changes(record, changes: dict) -> dict:
@@ -133,6 +144,18 @@ def bulk_edit_start(user, *, resource, ids: list[str], changes: dict):
         description=describe_changes(resource, changes, len(ids)),
         params={"resource": resource.key, "changes": changes},
         keys=ids,
+    )
+
+
+def bulk_edit_matching_start(user, *, resource, matching: all_matching.Matching, changes: dict):
+    """Start the job that sets `changes` on every row `matching` finds (counted by the job,
+    which reads the matching ids first)."""
+    return job_start(
+        user=user,
+        kind=KIND,
+        description=describe_changes_matching(resource, changes, matching),
+        params={"resource": resource.key, "changes": changes, "query": matching.query},
+        keys=None,
     )
 
 
@@ -170,6 +193,13 @@ class BulkEdit(JobKind):
             return {product.id: product.name for product in cached_products()}
         except GalteaError:
             return {}  # names are a help in the activity log, never needed
+
+    def collect(self, job):
+        resource = self.resource(job)
+        try:
+            yield from all_matching.matching_ids(resource, job.params.get("query", ""))
+        except all_matching.BadFilters as problem:
+            raise JobRefused(str(problem)) from None
 
     def load(self, job, keys):
         resource, changes = self.resource(job), job.params["changes"]

@@ -40,13 +40,21 @@ class AlreadySubmitted(Exception):
         self.unconfirmed = unconfirmed
 
 
-class OutcomeUnknown(Exception):
+class OutcomeUnknown(GalteaError):
     """Galtea received the request, then stopped answering, and cannot be asked yet whether
     it made the change: it is recorded as unconfirmed (`change`, None if the record could
-    not be written) and will be settled once Galtea answers again."""
+    not be written) and will be settled once Galtea answers again. `error` is the failure
+    that lost the answer (its status is this one's)."""
 
-    def __init__(self, error: GalteaError, change):
-        super().__init__(error.message)
+    title = "Galtea did not say whether this was done"
+
+    def __init__(self, error: GalteaError, change=None):
+        super().__init__(
+            "Galtea received the request and then stopped answering. The change is recorded"
+            " as not confirmed yet and is checked again as soon as Galtea answers.",
+            upstream_status=error.upstream_status,
+        )
+        self.status = error.status
         self.error = error
         self.change = change
 

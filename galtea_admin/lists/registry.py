@@ -48,6 +48,10 @@ class ResourceAdmin:
     # The fields people may set on many entities at once ("Edit selected…", a background job;
     # Editors), in order; those the API at hand lacks are left out.
     bulk_edit_fields: tuple[str, ...] = ()
+    # What an import reads ("Import…": a file or pasted rows, then a preview, then a job;
+    # Editors): each form field → other names its column may have (the product is always
+    # read). Empty: no import.
+    import_fields: dict[str, tuple[str, ...]] = {}
     # What deleting one (or several) means to Galtea, said on the confirmation pages.
     delete_note: str = ""
     bulk_delete_note: str = ""
@@ -97,6 +101,11 @@ class ResourceAdmin:
         """Whether the list offers "Edit selected…" (to those who may change entities)."""
         return bool(self.bulk_edit_fields) and self.offers("change")
 
+    @property
+    def offers_import(self) -> bool:
+        """Whether the list offers "Import…" (to those who may add entities)."""
+        return bool(self.import_fields) and self.offers("add")
+
     def allowed(self, user) -> dict[str, bool]:
         """What `user` may do with this resource on its pages, by action ("view", "add", …)."""
         return {
@@ -145,7 +154,7 @@ class ResourceAdmin:
         return []
 
     def get_urls(self) -> list:
-        from galtea_admin.lists import views  # the views read the registry too
+        from galtea_admin.lists import import_views, views  # the views read the registry too
 
         def page(view_class, route: str, name: str):
             return path(route, view_class.as_view(resource=self), name=name)
@@ -155,6 +164,13 @@ class ResourceAdmin:
             (self.offers("add"), views.ObjectCreateView, "new/", "create"),
             (self.offers("bulk"), views.BulkDeleteView, "bulk-delete/", "bulk_delete"),
             (self.offers_bulk_edit, views.BulkEditView, "bulk-edit/", "bulk_edit"),
+            (self.offers_import, import_views.ImportView, "import/", "import"),
+            (
+                self.offers_import,
+                import_views.ImportPreviewView,
+                "import/<str:draft_id>/",
+                "import_preview",
+            ),
         ]
         entity_pages = [
             (True, views.ObjectDetailView, "<str:entity_id>/", "detail"),

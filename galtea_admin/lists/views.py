@@ -38,7 +38,7 @@ from galtea_admin.galtea.resources import (
     resource_get,
     resource_list,
 )
-from galtea_admin.lists import bulk, bulk_edit, editing, export
+from galtea_admin.lists import all_matching, bulk, bulk_delete, bulk_edit, editing, export
 from galtea_admin.lists.changelist import ChangeList, filters_valid, without_empty_params
 from galtea_admin.lists.navigation import safe_next, safe_target
 from galtea_admin.lists.params import COUNT_VAR, NEXT_VAR
@@ -580,7 +580,8 @@ class ObjectDeleteView(ResourceView):
 
 
 class BulkDeleteView(ResourceView):
-    """Step 1 (no `confirm`): list what would be deleted. Step 2: delete each one."""
+    """Step 1 (no `confirm`): list what would be deleted. Step 2: delete each one. With
+    "all matching" (lists/all_matching.py): name the filters, then start the job."""
 
     permission = "bulk"
     http_method_names = ["post"]
@@ -588,6 +589,8 @@ class BulkDeleteView(ResourceView):
     def post(self, request):
         resource = self.resource
         next_url = safe_next(request) or self.list_url
+        if all_matching.chosen(request.POST):
+            return self.delete_matching(request, next_url)
         try:
             ids = bulk.selected_ids(resource, request.POST.getlist("ids"))
         except bulk.BadSelection as problem:
@@ -617,13 +620,34 @@ class BulkDeleteView(ResourceView):
             messages.success(request, f"Deleted {count} {noun}.")
         for what, why in outcome.failed:
             messages.error(request, f"Could not delete {what}: {why.rstrip('.')}.")
+        for what in outcome.unconfirmed:
+            messages.warning(request, unknown_outcome_message(what, done="deleted"))
         return redirect(next_url)
+
+    def delete_matching(self, request, next_url: str):
+        """ "All matching": a confirmation naming the filters, then the job (which finds
+        and counts the rows itself)."""
+        try:
+            matching = all_matching.posted_matching(
+                self.resource, request.POST, absent_fields=self.absent_fields
+            )
+        except all_matching.BadFilters as problem:
+            messages.error(request, str(problem))
+            return redirect(next_url)
+        if request.POST.get("confirm") != "yes":
+            context = {"matching": matching, "estimate": matching.estimate(), "next_url": next_url}
+            return self.render("bulk_delete_matching", context)
+        job = bulk_delete.bulk_delete_matching_start(
+            request.user, resource=self.resource, matching=matching
+        )
+        return redirect(reverse("jobs:detail", args=[job.pk]))
 
 
 class BulkEditView(ResourceView):
     """ "Edit selected…": step 1 (no `step`), the form for the selected rows; step 2
     (`step=review`), what it would change, read from Galtea; step 3 (`step=start`), the
-    background job, and the person lands on its page."""
+    background job, and the person lands on its page. With "all matching" the same steps
+    serve every row the list's filters match (named, and estimated, not looked up)."""
 
     permission = "change"
     http_method_names = ["post"]
@@ -631,9 +655,15 @@ class BulkEditView(ResourceView):
     def post(self, request):
         resource = self.resource
         next_url = safe_next(request) or self.list_url
+        matching, ids = None, []
         try:
-            ids = bulk.selected_ids(resource, request.POST.getlist("ids"))
-        except bulk.BadSelection as problem:
+            if all_matching.chosen(request.POST):
+                matching = all_matching.posted_matching(
+                    resource, request.POST, absent_fields=self.absent_fields
+                )
+            else:
+                ids = bulk.selected_ids(resource, request.POST.getlist("ids"))
+        except (bulk.BadSelection, all_matching.BadFilters) as problem:
             messages.error(request, str(problem))
             return redirect(next_url)
         step = request.POST.get("step", "")
@@ -644,14 +674,31 @@ class BulkEditView(ResourceView):
             absent_fields=self.absent_fields,
             form_kwargs=resource.form_kwargs(request),
         )
-        context = {"form": form, "ids": ids, "next_url": next_url, **resource.form_context()}
+        context = {
+            "form": form,
+            "ids": ids,
+            "matching": matching,
+            "next_url": next_url,
+            **resource.form_context(),
+        }
         if step not in ("review", "start") or not form.is_valid():
             return self.render("bulk_edit", context, status=400 if step else 200)
         if step == "start":
-            job = bulk_edit.bulk_edit_start(
-                request.user, resource=resource, ids=ids, changes=form.changes
-            )
+            if matching:
+                job = bulk_edit.bulk_edit_matching_start(
+                    request.user, resource=resource, matching=matching, changes=form.changes
+                )
+            else:
+                job = bulk_edit.bulk_edit_start(
+                    request.user, resource=resource, ids=ids, changes=form.changes
+                )
             return redirect(reverse("jobs:detail", args=[job.pk]))
+        if matching:
+            context.update(
+                estimate=matching.estimate(),
+                description=bulk_edit.describe_changes_matching(resource, form.changes, matching),
+            )
+            return self.render("bulk_edit_confirm", context)
         lookup = bulk.look_up(resource, ids)
         to_change = [r for r in lookup.found if bulk_edit.needed_changes(r, form.changes)]
         found = {record.id for record in lookup.found}

@@ -44,6 +44,15 @@ class PhoneConnectionAdmin(CalledByVersions, ResourceAdmin):
     add_another_keeps = {"product": "product_id", "voice": "voice"}
     # Voice and language only where the API has them (absent fields are left out).
     bulk_edit_fields = ("agent_speaks_first", "voice", "language_code")
+    # What "Import…" reads, and the other names of each column (matched whatever their case,
+    # spaces and punctuation: "Phone number", "phone_number" and "phoneNumber" are one).
+    import_fields = {
+        "name": ("connection name",),
+        "phone_number": ("phone", "phone number", "number", "telephone"),
+        "agent_speaks_first": ("agent speaks first", "speaks first"),
+        "voice": (),
+        "language_code": ("language", "language code", "locale"),
+    }
     export_columns = (
         "id",
         "name",

@@ -73,14 +73,23 @@
   });
 
   // Row selection: the header box ticks every row of the page; the bar counts them, and
-  // its buttons (data-needs-selection) wait for a ticked row. Without this file they stay
-  // usable: the server refuses an empty selection.
+  // its buttons (data-needs-selection) wait for a ticked row. Once the whole page is ticked,
+  // the bar offers every row matching the list's filters (data-select-matching). Without
+  // this file they stay usable: the server refuses an empty selection, and the "all
+  // matching" box is always there.
   function updateSelectionCount(name) {
     var boxes = document.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
     var ticked = Array.prototype.filter.call(boxes, function (box) { return box.checked; }).length;
     var count = document.querySelector("[data-selection-count]");
+    var matching = document.querySelector("[data-select-matching]");
+    var everyMatch = matching && matching.querySelector('input[name="all_matching"]');
+    if (matching) {
+      matching.hidden = !(ticked > 0 && ticked === boxes.length);
+      if (matching.hidden) everyMatch.checked = false;
+    }
     if (count) {
       count.textContent = ticked ? ticked + " selected" : "Tick rows to act on several at once.";
+      if (everyMatch && everyMatch.checked) count.textContent = everyMatch.dataset.selectedText;
     }
     var all = document.querySelector('[data-select-all="' + name + '"]');
     if (all) {
@@ -99,7 +108,7 @@
         function (box) { box.checked = target.checked; }
       );
       updateSelectionCount(group);
-    } else if (target.type === "checkbox" && target.name === "ids") {
+    } else if (target.type === "checkbox" && (target.name === "ids" || target.name === "all_matching")) {
       updateSelectionCount("ids");
     }
   });

@@ -49,6 +49,7 @@ def every_page(emulator) -> list[str]:
         "/phone-connections/?created_from=not-a-date&phones=12",
         f"/phone-connections/{phone}/",
         "/phone-connections/new/",
+        "/phone-connections/import/",
         f"/phone-connections/{phone}/edit/",
         f"/phone-connections/{phone}/delete/",
         f"/phone-connections/{phone}/versions/attach/",

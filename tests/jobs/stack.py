@@ -114,10 +114,11 @@ class Stack:
             time.sleep(0.2)
         raise AssertionError("the admin did not start:\n" + self.log("admin"))
 
-    def start_worker(self) -> subprocess.Popen:
+    def start_worker(self, args: list[str] | None = None) -> subprocess.Popen:
+        """A `db_worker`, or the worker `args` say (`manage.py` ARGS: another backend's)."""
         name = f"worker-{len(self.workers) + 1}"
         worker = self.launch(
-            name, ["db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
+            name, args or ["db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
         )
         self.workers.append(worker)
         return worker

@@ -133,6 +133,8 @@ def test_the_real_site_keeps_its_url_names():
     assert names == {
         *PAGES,
         "bulk_edit",
+        "import",
+        "import_preview",
         "check_number",
         "attach_version",
         "detach_version",

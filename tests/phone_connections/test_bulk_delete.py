@@ -180,6 +180,33 @@ class TestBatches:
         assert Page(response).messages == ["Deleted 3 phone connections."]
         assert deleted_ids() == sorted(ids_of(three_rows))
 
+    def test_a_lost_answer_that_cannot_be_checked_is_unconfirmed(
+        self, manager_client, gateway, three_rows
+    ):
+        """The batch arrived (and deleted), its answer was lost, and Galtea cannot be asked
+        either: each row is "not known yet", never reported as not deleted."""
+
+        def deleted_then_hang(request, forward):
+            forward(request)
+            return HANG
+
+        reads = iter([True])  # the confirmation's own look-up is answered, no later one
+
+        def first_read_only(request, forward):
+            return forward(request) if next(reads, False) else HANG
+
+        page = ask(manager_client, ids_of(three_rows))
+        gateway.inject(Fault("lost answer", deleted_then_hang), "DELETE", BATCH_PATH)
+        gateway.inject(Fault("first read only", first_read_only), "GET")
+
+        response = confirm(manager_client, page, follow=True)
+
+        messages = Page(response).messages
+        assert len(messages) == 3
+        assert all("not known yet whether" in message for message in messages)
+        unconfirmed = ChangeRecord.objects.filter(action="delete", outcome="unconfirmed")
+        assert sorted(unconfirmed.values_list("object_id", flat=True)) == sorted(ids_of(three_rows))
+
 
 class TestSelectingRows:
     def test_a_manager_gets_a_checkbox_per_row_tied_to_the_bulk_form(

@@ -1,0 +1,220 @@
+"""Jobs on the RQ backend: a real Redis (Debian's redis-server, started here), the admin and
+real `manage.py rqworker` processes (settings.JOB_WORKER_ARGS) sharing a file database,
+against an emulator that takes 80 ms per answer.
+
+A bulk edit runs to done. A worker killed (SIGKILL, with the process rq forked to run the
+job, as when its machine is gone) loses nothing: the job is marked interrupted with exactly
+what was done, Resume finishes it with another worker, and no row is changed twice. A
+worker told to stop twice has its job mark itself interrupted at once.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.emulator_process import start_emulator
+from tests.jobs.pages import LEAVE, JobPage
+from tests.jobs.stack import Stack, migrated_database, run_manage
+from tests.services import redis_server
+
+pytestmark = pytest.mark.django_db  # the test's own database is not the stack's
+
+ROWS = 40
+LANGUAGE = "eu-ES"  # no seeded row has it: every row needs a PATCH
+
+
+@pytest.fixture(scope="module")
+def slow_emulator(tmp_path_factory):
+    running = start_emulator(tmp_path_factory.mktemp("rq-emulator"), seed=200, latency_ms=80)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, slow_emulator):
+    with redis_server() as redis_url:
+        directory = tmp_path_factory.mktemp("rq-stack")
+        template = migrated_database(directory)
+        running = Stack.create(
+            directory,
+            template,
+            slow_emulator,
+            JOBS_BACKEND="",  # chosen by REDIS_URL alone
+            REDIS_URL=redis_url,
+            GALTEA_JOB_CONCURRENCY=2,
+            JOB_STALE_SECONDS=2,
+        )
+        running.start_admin()
+        running.add_user("eddie", "Editor")
+        yield running
+        running.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left(stack):
+    yield
+    stack.stop_workers()
+
+
+def worker_args(stack) -> list[str]:
+    """How bin/with-workers starts a worker with these settings."""
+    code = (
+        "from django.conf import settings; print(settings.JOBS_BACKEND, *settings.JOB_WORKER_ARGS)"
+    )
+    backend, *args = run_manage(["shell", "--verbosity", "0", "-c", code], stack.env).split()
+    assert backend == "rq"
+    return args
+
+
+def start_rq_worker(stack):
+    return stack.start_worker(worker_args(stack))
+
+
+def seeded_ids(emulator, offset: int) -> list[str]:
+    rows = emulator.get("/phoneConnections", params={"offset": offset, "limit": ROWS}).json()
+    assert len(rows) == ROWS
+    assert all(row["languageCode"] != LANGUAGE for row in rows)
+    return [row["id"] for row in rows]
+
+
+def start_job(stack, session, ids) -> int:
+    answer = stack.post(
+        session,
+        "/phone-connections/bulk-edit/",
+        {
+            "ids": ids,
+            "step": "start",
+            "agent_speaks_first": LEAVE,
+            "voice": LEAVE,
+            "language_code": LANGUAGE,
+        },
+    )
+    assert answer.status_code == 302, answer.text[:2000]
+    return int(re.fullmatch(r"/jobs/(\d+)/", answer.headers["Location"]).group(1))
+
+
+def with_language(emulator, ids) -> set[str]:
+    rows = emulator.get("/phoneConnections", params={"ids[]": ids, "limit": len(ids)}).json()
+    return {row["id"] for row in rows if row["languageCode"] == LANGUAGE}
+
+
+def patches_per_row(emulator, ids) -> collections.Counter:
+    wanted = {f"/phoneConnections/{row_id}" for row_id in ids}
+    return collections.Counter(
+        r["path"]
+        for r in emulator.requests_received()
+        if r["method"] == "PATCH" and r["path"] in wanted
+    )
+
+
+def job_page(stack, session, job_id) -> JobPage:
+    class Answer:
+        def __init__(self, response):
+            self.status_code = response.status_code
+            self.content = response.content
+
+    return JobPage(Answer(session.get(f"{stack.admin_url}/jobs/{job_id}/", timeout=10)))
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (rq's work horse, forked for a job)."""
+    listed = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in listed.read_text().split()] if listed.exists() else []
+
+
+def test_the_backend_follows_redis_url(stack):
+    assert worker_args(stack)[:3] == ["rqworker", "--job-class", "django_tasks_rq.Job"]
+
+
+def test_a_bulk_edit_runs_to_done_on_an_rq_worker(stack, slow_emulator):
+    ids = seeded_ids(slow_emulator, 0)[:10]
+    session = stack.sign_in("eddie")
+    slow_emulator.clear_request_log()
+    job_id = start_job(stack, session, ids)
+    assert stack.job(job_id)["status"] == "queued"
+    task_id = stack.query("SELECT task_id FROM jobs_job WHERE id = ?", job_id)[0][0]
+    assert task_id and not stack.query("SELECT 1 FROM django_tasks_database_dbtaskresult")
+
+    start_rq_worker(stack)
+    finished = stack.wait_for(job_id, lambda job: job["status"] not in ("queued", "running"))
+
+    assert finished["status"] == "done", finished
+    assert finished["result"] == "10 changed."
+    assert with_language(slow_emulator, ids) == set(ids)
+    assert sorted(patches_per_row(slow_emulator, ids).values()) == [1] * 10
+    page = job_page(stack, session, job_id)
+    assert (page.state, len(page.report)) == ("Done", 10)
+
+
+def test_a_killed_rq_worker_loses_nothing_and_no_row_is_done_twice(stack, slow_emulator):
+    ids = seeded_ids(slow_emulator, ROWS)
+    session = stack.sign_in("eddie")
+    slow_emulator.clear_request_log()
+    job_id = start_job(stack, session, ids)
+
+    first = start_rq_worker(stack)
+    stack.wait_for(job_id, lambda job: job["done_count"] >= 10)
+    horses = children(first.pid)
+    assert horses, "rq runs the job in a process of its own"
+    for pid in [first.pid, *horses]:  # the machine is gone: both at once
+        os.kill(pid, signal.SIGKILL)
+    first.wait(timeout=10)
+
+    assert stack.job(job_id)["status"] == "running"  # as the dead worker left it
+    time.sleep(2.5)  # JOB_STALE_SECONDS without a sign of life
+    page = job_page(stack, session, job_id)
+    assert page.state == "Interrupted"
+    done, under_way = stack.items(job_id, "done"), stack.items(job_id, "sending")
+    changed = with_language(slow_emulator, ids)
+    assert len(done) >= 10
+    assert done <= changed <= done | under_way  # exactly what was done, and what may have been
+    assert len(under_way) <= 2  # at most the requests that were on their way
+    assert page.result.startswith(f"The worker running it stopped: {len(done)} changed")
+    assert "Resume" in page.buttons()
+
+    answer = stack.post(session, f"/jobs/{job_id}/resume/", {})
+    assert answer.status_code == 302
+    start_rq_worker(stack)
+    finished = stack.wait_for(job_id, lambda job: job["status"] not in ("queued", "running"))
+
+    assert finished["status"] == "done", finished
+    assert finished["result"] == f"{ROWS} changed."
+    assert finished["attempt"] == 2
+    assert with_language(slow_emulator, ids) == set(ids)
+    assert sorted(patches_per_row(slow_emulator, ids).values()) == [1] * ROWS
+    every = stack.query(
+        "SELECT object_id, COUNT(*) FROM audit_changerecord WHERE action = 'update' "
+        "GROUP BY object_id"
+    )
+    recorded = [(row_id, count) for row_id, count in every if row_id in set(ids)]
+    assert {row_id for row_id, _ in recorded} == set(ids)
+    assert {count for _, count in recorded} == {1}
+
+
+def test_an_rq_worker_told_to_stop_twice_has_its_job_marked_interrupted_at_once(
+    stack, slow_emulator
+):
+    ids = seeded_ids(slow_emulator, 2 * ROWS)
+    session = stack.sign_in("eddie")
+    job_id = start_job(stack, session, ids)
+
+    worker = start_rq_worker(stack)
+    stack.wait_for(job_id, lambda job: job["done_count"] >= 5)
+    worker.send_signal(signal.SIGTERM)  # rq finishes the job first…
+    time.sleep(1.5)  # (rq takes two signals within a second for one)
+    assert stack.job(job_id)["status"] == "running"
+    worker.send_signal(signal.SIGTERM)  # …and the second says now
+    worker.wait(timeout=20)
+
+    job = stack.job(job_id)
+    assert job["status"] == "interrupted", job
+    done = stack.items(job_id, "done")
+    assert done <= with_language(slow_emulator, ids) <= done | stack.items(job_id, "sending")
+    assert job["result"].startswith(f"The worker running it stopped: {len(done)} changed")
