@@ -53,8 +53,9 @@ serve: $(RUNTIME)
 		--worker-class gthread --threads $${GUNICORN_THREADS:-8} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
+# Two processes, a test file each at a time (a file's fixtures stay in one process).
 test: lint chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 	@echo "Database tests again, on PostgreSQL:"
 	bin/with-postgres $(BIN)/pytest -q $(POSTGRES_TESTS)
 
