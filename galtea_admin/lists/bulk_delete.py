@@ -17,10 +17,10 @@ from galtea_admin.galtea.errors import GalteaError, GalteaNotFound
 from galtea_admin.galtea.products import cached_products
 from galtea_admin.galtea.resources import resource_absent_fields, resource_delete
 from galtea_admin.jobs import kinds
-from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobKind, JobRefused, Outcome, Work
+from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobRefused, Outcome, Work
 from galtea_admin.jobs.services import job_start
 from galtea_admin.lists import all_matching, bulk, editing
-from galtea_admin.lists.registry import site
+from galtea_admin.lists.job_kinds import ResourceJobKind
 
 KIND = "bulk_delete"
 GONE = "Someone had deleted it already."
@@ -57,7 +57,7 @@ def snapshot(resource, record) -> dict:
 
 
 @kinds.register
-class BulkDelete(JobKind):
+class BulkDelete(ResourceJobKind):
     name = KIND
     batch_size = contract.MAX_IDS_PER_BATCH_DELETE
     outcome_words = {DONE: "deleted", SKIPPED: "already gone", FAILED: "failed"}
@@ -66,13 +66,10 @@ class BulkDelete(JobKind):
         # Jobs (id, run) whose resource turned out to have no batch route here.
         self.one_by_one: set[tuple[int, int]] = set()
 
-    def resource(self, job):
-        resource = site.get(job.params.get("resource", ""))
-        if resource is None or not resource.offers("bulk"):
-            raise JobRefused("This admin no longer deletes these in bulk.")
-        if job.started_by is None:
-            raise JobRefused("The account that started the job no longer exists.")
-        return resource
+    no_longer = "This admin no longer deletes these in bulk."
+
+    def offered_by(self, resource) -> bool:
+        return resource.offers("bulk")
 
     def collect(self, job):
         resource = self.resource(job)

@@ -21,9 +21,10 @@ from galtea_admin.galtea.errors import GalteaError, GalteaNotFound
 from galtea_admin.galtea.products import cached_products
 from galtea_admin.galtea.resources import resource_absent_fields, resource_update
 from galtea_admin.jobs import kinds
-from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobKind, JobRefused, Outcome, Work
+from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobRefused, Outcome, Work
 from galtea_admin.jobs.services import job_start
 from galtea_admin.lists import all_matching, bulk, editing
+from galtea_admin.lists.job_kinds import ResourceJobKind
 from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.registry import EMPTY, site
 from galtea_admin.lists.resource_forms import in_sentence
@@ -169,20 +170,17 @@ class Change:
 
 
 @kinds.register
-class BulkEdit(JobKind):
+class BulkEdit(ResourceJobKind):
     name = KIND
     outcome_words = {DONE: "changed", SKIPPED: "already as asked", FAILED: "failed"}
 
     def __init__(self):
         self.urls: dict[str, EntityUrls] = {}
 
-    def resource(self, job):
-        resource = site.get(job.params.get("resource", ""))
-        if resource is None or not resource.offers_bulk_edit:
-            raise JobRefused("This admin no longer edits these in bulk.")
-        if job.started_by is None:
-            raise JobRefused("The account that started the job no longer exists.")
-        return resource
+    no_longer = "This admin no longer edits these in bulk."
+
+    def offered_by(self, resource) -> bool:
+        return resource.offers_bulk_edit
 
     @staticmethod
     def product_names(resource) -> dict[str, str]:

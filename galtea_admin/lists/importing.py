@@ -46,10 +46,11 @@ from galtea_admin.galtea.resources import (
 )
 from galtea_admin.jobs import kinds
 from galtea_admin.jobs.drafts import draft_create, draft_start
-from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobKind, JobRefused, Outcome, Work
+from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, Outcome, Work
 from galtea_admin.lists import bulk, editing
 from galtea_admin.lists.export import FORMULA_STARTS
 from galtea_admin.lists.import_files import Table
+from galtea_admin.lists.job_kinds import ResourceJobKind
 from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.registry import site
 
@@ -473,20 +474,17 @@ class Made:
 
 
 @kinds.register
-class ResourceImport(JobKind):
+class ResourceImport(ResourceJobKind):
     name = KIND
     outcome_words = {DONE: "imported", SKIPPED: "skipped", FAILED: "failed"}
 
     def __init__(self):
         self.urls: dict[str, EntityUrls] = {}
 
-    def resource(self, job):
-        resource = site.get(job.params.get("resource", ""))
-        if resource is None or not resource.offers_import:
-            raise JobRefused("This admin no longer imports these.")
-        if job.started_by is None:
-            raise JobRefused("The account that started the job no longer exists.")
-        return resource
+    no_longer = "This admin no longer imports these."
+
+    def offered_by(self, resource) -> bool:
+        return resource.offers_import
 
     @staticmethod
     def warm(resource) -> None:
