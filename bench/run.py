@@ -44,6 +44,9 @@ from scenarios import (
 )
 from servers import PYTHON, REPO, Processes, manage, start_admin, start_emulator
 
+# Importable once `servers` has put the repository on the path.
+from tests import serving
+
 SEEDED_ROWS = 100_000
 EMULATOR_STORE = REPO / "var" / "bench-emulator.sqlite3"
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -78,18 +81,15 @@ def random_text(length: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
-def admin_environment(workdir: Path, emulator_url: str, api_key: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "galtea_admin.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": random_text(50),
-        "GALTEA_API_URL": emulator_url,
-        "GALTEA_API_KEY": api_key,
-        "DJANGO_SSL_REDIRECT": "false",
-        "DJANGO_SECURE_COOKIES": "false",
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-    }
+def admin_database(workdir: Path) -> Path:
+    return workdir / "bench.sqlite3"
+
+
+def admin_environment(workdir: Path, emulator: serving.RunningEmulator) -> dict[str, str]:
+    """The production environment the tests serve the admin with (`tests.serving`), on the
+    benchmark's database."""
+    database_url = f"sqlite:///{admin_database(workdir)}"
+    return serving.admin_environment(workdir, emulator=emulator, database_url=database_url)
 
 
 CREATE_USER = """
@@ -142,7 +142,7 @@ def run_with_latency(
         api_key=api_key,
         latency_ms=latency_ms,
     )
-    env = admin_environment(workdir, emulator.url, api_key)
+    env = admin_environment(workdir, emulator)
     if not prepared[0]:
         print("   migrate, collectstatic, bench user …", flush=True)
         prepare_admin(env, workdir, password)
@@ -186,7 +186,7 @@ def run_with_latency(
     step("export", [run_export(ctx)])
     worker = start_worker(processes, workdir, env, tag=f"{latency_ms}ms")
     try:
-        database = workdir / "bench.sqlite3"
+        database = admin_database(workdir)
         step("import", [run_import(ctx, worker=worker, database=database, run_id=random_text(8))])
     finally:
         processes.stop(worker)
@@ -213,7 +213,7 @@ def run_slow_galtea(
     rows: list[Row] = []
     # "off": more slots than threads, so that nothing is ever refused.
     for bulkhead, slots in (("on", None), ("off", "1000")):
-        env = admin_environment(workdir, emulator.url, api_key)
+        env = admin_environment(workdir, emulator)
         if slots:
             env["GALTEA_PAGE_SLOTS"] = slots
         admin = start_admin(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import requests
-from servers import Admin, memory_kib, reset_peak_memory
+from servers import Admin, memory_kib, reset_peak_memory, workers_cpu_seconds
 
 # Importable once `servers` has put the repository on the path.
 from tests.emulator_process import RunningEmulator
@@ -319,7 +319,7 @@ def sample_list_scenario(ctx: Context, measurement: ListMeasurement, count: int)
     """Admin views and the same query sent straight to the API, taken in turns so that
     whatever else the machine does weighs on both alike."""
     replay, raw = measurement.replay, measurement.raw
-    cpu_before = ctx.admin.workers_cpu_seconds()
+    cpu_before = workers_cpu_seconds(ctx.admin)
     for _ in range(count):
         check_list_page(ctx, measurement.scenario, measurement.admin)
         if replay is None:
@@ -333,7 +333,7 @@ def sample_list_scenario(ctx: Context, measurement: ListMeasurement, count: int)
             raw.samples.append(seconds)
         else:
             raw.add_error(f"HTTP {response.status_code}")
-    measurement.cpu_seconds += ctx.admin.workers_cpu_seconds() - cpu_before
+    measurement.cpu_seconds += workers_cpu_seconds(ctx.admin) - cpu_before
 
 
 def list_rows(ctx: Context, measurement: ListMeasurement) -> list[Row]:

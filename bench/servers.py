@@ -2,8 +2,9 @@
 
 Every process is started in its own session (process group), so Ctrl-C in the terminal
 reaches only the benchmark, which then stops each process it started, by its id: SIGTERM,
-then SIGKILL to its group if it has not exited in time. The emulator is started as the
-tests start it (`tests.emulator_process`), only in a process group of its own.
+then SIGKILL to its group if it has not exited in time. The emulator and gunicorn are
+started as the tests start them (`tests.emulator_process`, `tests.serving`), each only kept
+track of here.
 """
 
 from __future__ import annotations
@@ -13,22 +14,17 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import requests
 
 REPO = Path(__file__).resolve().parent.parent
 # Run as `python bench/run.py`, only bench/ is on the path: add the repository after it.
 if str(REPO) not in sys.path:
     sys.path.insert(1, str(REPO))
-from tests import emulator_process  # noqa: E402
+from tests import emulator_process, serving  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PYTHON = str(BIN / "python")
-GUNICORN = str(BIN / "gunicorn")
 STOP_SECONDS = 10
 EMULATOR_READY_SECONDS = 180  # seeding an empty store with 100,000 rows takes a while
 
@@ -48,16 +44,7 @@ class Processes:
     def start(
         self, args: list[str], log_path: Path, *, env: dict[str, str] | None = None
     ) -> subprocess.Popen:
-        with log_path.open("ab") as log:
-            process = subprocess.Popen(
-                args,
-                cwd=REPO,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        process = serving.launch(args, log_path, env=env)
         self.started.append(process)
         return process
 
@@ -77,27 +64,6 @@ class Processes:
     def stop_all(self) -> None:
         for process in reversed(list(self.started)):
             self.stop(process)
-
-
-def wait_until(
-    process: subprocess.Popen,
-    ready: Callable[[], bool],
-    *,
-    log_path: Path,
-    seconds: float,
-    what: str,
-) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with status {process.returncode}:\n{tail(log_path)}")
-        try:
-            if ready():
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{what} was not ready within {seconds:.0f} s:\n{tail(log_path)}")
 
 
 def start_emulator(
@@ -140,38 +106,21 @@ def manage(args: list[str], *, env: dict[str, str], workdir: Path) -> None:
         raise RuntimeError(f"manage.py {args[0]} failed:\n{tail(log_path)}")
 
 
-@dataclass
-class Admin:
-    url: str
-    process: subprocess.Popen
+# The admin as gunicorn serves it: its URL, its master process and its workers.
+Admin = serving.RunningAdmin
 
-    def worker_pids(self) -> list[int]:
-        """The gunicorn workers: the processes whose parent is the master."""
-        workers = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            # pid (comm) state ppid ...: comm may hold spaces, so split after its ')'.
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == self.process.pid:
-                workers.append(int(entry.name))
-        return sorted(workers)
 
-    def workers_cpu_seconds(self) -> float:
-        """User + system CPU time the workers have used so far."""
-        total = 0
-        for pid in self.worker_pids():
-            try:
-                stat = Path(f"/proc/{pid}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
-        return total / os.sysconf("SC_CLK_TCK")
+def workers_cpu_seconds(admin: Admin) -> float:
+    """User + system CPU time the admin's workers have used so far."""
+    total = 0
+    for pid in admin.worker_pids():
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def start_admin(
@@ -184,31 +133,14 @@ def start_admin(
     tag: str,
 ) -> Admin:
     """gunicorn as `make serve` runs it (gthread workers), on a free loopback port."""
-    port = emulator_process.free_port()
-    args = [
-        GUNICORN,
-        "galtea_admin.wsgi",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
-    log_path = workdir / f"gunicorn-{tag}.log"
-    process = processes.start(args, log_path, env=env)
-    admin = Admin(f"http://127.0.0.1:{port}", process)
-
-    def ready() -> bool:
-        if len(admin.worker_pids()) < workers:
-            return False
-        answer = requests.get(f"{admin.url}/accounts/login/", timeout=5)
-        return answer.status_code == 200
-
-    wait_until(process, ready, log_path=log_path, seconds=60, what="The admin (gunicorn)")
-    return admin
+    return serving.start_admin(
+        workdir,
+        env=env,
+        workers=workers,
+        threads=threads,
+        name=f"gunicorn-{tag}",
+        start=processes.start,
+    )
 
 
 def memory_kib(pid: int, field_name: str) -> int | None:

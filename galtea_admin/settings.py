@@ -257,17 +257,15 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL else "db")
 SESSION_COOKIE_AGE = env_number("DJANGO_SESSION_SECONDS", 8 * 3600, int)
 # Sign-in throttling (django-axes, over every authentication path, the Django admin's too),
-# counted in the database: this many failures for one name from one address lock that name
-# out from that address, for LOGIN_LOCKOUT_SECONDS after the last failure.
-LOGIN_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, int)
-LOGIN_LOCKOUT_SECONDS = env_number("LOGIN_LOCKOUT_SECONDS", 15 * 60, int)
+# counted in the database: LOGIN_FAILURE_LIMIT failures for one name from one address lock
+# that name out from that address, for LOGIN_LOCKOUT_SECONDS after the last failure.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
-AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, int)
+AXES_COOLOFF_TIME = timedelta(seconds=env_number("LOGIN_LOCKOUT_SECONDS", 15 * 60, int))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # A success clears the failures of that name from that address only.
 AXES_RESET_ON_SUCCESS = True

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +141,23 @@ class RunningAdmin:
             self.process.wait(timeout=STOP_SECONDS)
 
 
+def launch(
+    args: list[str], log_path: Path, *, env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """Start a child process in the repository, in a process group of its own (so that
+    whatever it leaves can be stopped with it), its output appended to `log_path`."""
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            args,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def start_admin(
     directory: Path,
     *,
@@ -148,10 +166,12 @@ def start_admin(
     threads: int = 4,
     name: str = "admin",
     wait_seconds: float = 60,
+    start: Callable[..., subprocess.Popen] = launch,
 ) -> RunningAdmin:
-    """gunicorn as `make serve` starts it, in a process group of its own, without the
-    control socket (shared by every gunicorn of the machine otherwise); its output goes to
-    `directory`/NAME.log, its access log (with the worker's pid) to NAME-access.log."""
+    """gunicorn as `make serve` starts it, without the control socket (shared by every
+    gunicorn of the machine otherwise); its output goes to `directory`/NAME.log, its access
+    log (with the worker's pid) to NAME-access.log. `start` starts the process, as `launch`
+    does unless the caller needs more (to keep track of it, say)."""
     port = free_port()
     log_path = directory / f"{name}.log"
     access_log_path = directory / f"{name}-access.log"
@@ -176,16 +196,7 @@ def start_admin(
         "--access-logformat",
         ACCESS_LOG_FORMAT,
     ]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            args,
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start(args, log_path, env=env)
     admin = RunningAdmin(f"http://127.0.0.1:{port}", process, log_path, access_log_path, workers)
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:

@@ -48,14 +48,12 @@ class ChangeRecordTable(ListTable):
 
     def render_action(self, record):
         action, label = record.action, record.get_action_display()
-        if record.outcome == Outcome.UNCONFIRMED:
-            check_url = reverse("audit:check", args=[record.pk])
-            return cells.draw(
-                CELLS, "unconfirmed", action, label, record.get_outcome_display(), check_url
-            )
-        if record.outcome == Outcome.NOT_DONE:
-            return cells.draw(CELLS, "not_done", action, label, record.get_outcome_display())
-        return cells.draw(CELLS, "action", action, label)
+        if record.outcome == Outcome.DONE:
+            return cells.draw(CELLS, "action", action, label)
+        unconfirmed = record.outcome == Outcome.UNCONFIRMED
+        check_url = reverse("audit:check", args=[record.pk]) if unconfirmed else ""
+        outcome_label = record.get_outcome_display()
+        return cells.draw(CELLS, "action", action, label, record.outcome, outcome_label, check_url)
 
     def render_object_type(self, value):
         resource = site.get(value)

@@ -221,11 +221,26 @@ def item_counts(job: Job) -> dict[str, int]:
     return {status: 0 for status in JobItem.Status.values} | dict(counted)
 
 
-def outcome_words(job: Job) -> dict[str, str]:
+def job_kind(job: Job) -> kinds.JobKind:
+    """The job's kind; for a kind this admin no longer has, the plain one (its report
+    names outcomes by their status only, with no links and no more columns)."""
     try:
-        return kinds.get(job.kind).outcome_words
+        return kinds.get(job.kind)
     except kinds.UnknownKind:
-        return kinds.JobKind.outcome_words
+        return kinds.JobKind()
+
+
+def outcome_words(job: Job) -> dict[str, str]:
+    return job_kind(job).outcome_words
+
+
+def status_names(job: Job) -> dict[str, str]:
+    """How a job's report names each item's state."""
+    return {
+        JobItem.Status.PENDING: "not tried",
+        JobItem.Status.SENDING: "under way when the worker stopped",
+        **outcome_words(job),
+    }
 
 
 def progress_text(job: Job) -> str:

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
-from galtea_admin.jobs import kinds, services
+from galtea_admin.jobs import services
 from galtea_admin.jobs.filters import JobFilter
-from galtea_admin.jobs.models import Job, JobItem
+from galtea_admin.jobs.models import Job
 from galtea_admin.jobs.tables import JobTable
 from galtea_admin.lists.changelist import ChangeList, without_empty_params
 from galtea_admin.lists.export import csv_stream
@@ -107,23 +107,14 @@ def progress_context(request, job: Job) -> dict:
 
 def report(job: Job) -> dict:
     """Each item's outcome, in order, with a link to what it is about where there is one."""
-    try:
-        kind = kinds.get(job.kind)
-    except kinds.UnknownKind:
-        kind = None
+    kind, names = services.job_kind(job), services.status_names(job)
     items = list(job.items.all()[:REPORT_ROWS])
-    words = services.outcome_words(job)
-    names = {
-        JobItem.Status.PENDING: "not tried",
-        JobItem.Status.SENDING: "under way when the worker stopped",
-        **words,
-    }
     rows = [
         (
             item,
             item.label or item.key,
-            kind.item_url(job, item) if kind else None,
-            (kind.item_outcome(job, item) if kind else None) or names[item.status],
+            kind.item_url(job, item),
+            kind.item_outcome(job, item) or names[item.status],
         )
         for item in items
     ]
@@ -139,15 +130,7 @@ def job_report_csv(request, job_id: str):
     """Each item's outcome as CSV (every item, streamed; cells a spreadsheet would run as a
     formula are escaped as in exports)."""
     job = get_job(job_id)
-    try:
-        kind = kinds.get(job.kind)
-    except kinds.UnknownKind:
-        kind = kinds.JobKind()
-    names = {
-        JobItem.Status.PENDING: "not tried",
-        JobItem.Status.SENDING: "under way when the worker stopped",
-        **services.outcome_words(job),
-    }
+    kind, names = services.job_kind(job), services.status_names(job)
     extra = kind.report_columns(job)
     headings = [heading for _, heading in (*REPORT_COLUMNS, *extra)]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from galtea_admin.audit import recording
-from galtea_admin.audit.models import Outcome as ChangeOutcome
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import (
     GalteaError,
@@ -19,7 +18,7 @@ from galtea_admin.galtea.errors import (
     GalteaNotFound,
 )
 from galtea_admin.galtea.resources import resource_delete_batch, resource_list
-from galtea_admin.lists import editing, settling
+from galtea_admin.lists import editing
 
 MAX_SELECTION = 100
 
@@ -111,14 +110,10 @@ def delete_in_batches(user, resource, records: list, product_names, outcome: Out
             done = delete_batch(resource, batch)
         except editing.OutcomeUnknown:
             for record in batch:
-                change = recording.record_delete(
-                    user,
-                    resource=resource,
-                    record=record,
-                    product_name=product_names.get(record.product_id, ""),
-                    outcome=ChangeOutcome.UNCONFIRMED,
+                name = product_names.get(record.product_id, "")
+                editing.delete_unconfirmed(
+                    user, resource=resource, record=record, product_name=name
                 )
-                settling.settle_later(change)
                 outcome.unconfirmed.append(resource.selection_label(record))
             continue
         except GalteaError as error:

@@ -14,13 +14,12 @@ from types import SimpleNamespace
 from galtea_admin.audit import recording
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import GalteaError, GalteaNotFound
-from galtea_admin.galtea.products import cached_products
 from galtea_admin.galtea.resources import resource_absent_fields, resource_delete
 from galtea_admin.jobs import kinds
-from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobRefused, Outcome, Work
+from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, Outcome, Work
 from galtea_admin.jobs.services import job_start
 from galtea_admin.lists import all_matching, bulk, editing
-from galtea_admin.lists.job_kinds import ResourceJobKind
+from galtea_admin.lists.job_kinds import AllMatchingJobKind
 
 KIND = "bulk_delete"
 GONE = "Someone had deleted it already."
@@ -57,39 +56,24 @@ def snapshot(resource, record) -> dict:
 
 
 @kinds.register
-class BulkDelete(ResourceJobKind):
+class BulkDelete(AllMatchingJobKind):
     name = KIND
     batch_size = contract.MAX_IDS_PER_BATCH_DELETE
     outcome_words = {DONE: "deleted", SKIPPED: "already gone", FAILED: "failed"}
+    no_longer = "This admin no longer deletes these in bulk."
 
     def __init__(self):
         # Jobs (id, run) whose resource turned out to have no batch route here.
         self.one_by_one: set[tuple[int, int]] = set()
 
-    no_longer = "This admin no longer deletes these in bulk."
-
     def offered_by(self, resource) -> bool:
         return resource.offers("bulk")
-
-    def collect(self, job):
-        resource = self.resource(job)
-        try:
-            yield from all_matching.matching_ids(resource, job.params.get("query", ""))
-        except all_matching.BadFilters as problem:
-            raise JobRefused(str(problem)) from None
 
     def items_per_request(self, job) -> int:
         batched = self.resource(job).spec.batch_delete
         if not batched or (job.pk, job.attempt) in self.one_by_one:
             return 1
         return contract.MAX_IDS_PER_BATCH_DELETE
-
-    @staticmethod
-    def product_names() -> dict[str, str]:
-        try:
-            return {product.id: product.name for product in cached_products()}
-        except GalteaError:
-            return {}  # names are a help in the activity log, never needed
 
     def load(self, job, keys):
         resource = self.resource(job)

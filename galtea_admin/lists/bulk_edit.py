@@ -17,16 +17,14 @@ import dataclasses
 from django import forms
 
 from galtea_admin.audit import recording
-from galtea_admin.galtea.errors import GalteaError, GalteaNotFound
-from galtea_admin.galtea.products import cached_products
-from galtea_admin.galtea.resources import resource_absent_fields, resource_update
+from galtea_admin.galtea.errors import GalteaNotFound
+from galtea_admin.galtea.resources import resource_update
 from galtea_admin.jobs import kinds
-from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, JobRefused, Outcome, Work
+from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, Outcome, Work
 from galtea_admin.jobs.services import job_start
 from galtea_admin.lists import all_matching, bulk, editing
-from galtea_admin.lists.job_kinds import ResourceJobKind
-from galtea_admin.lists.navigation import EntityUrls
-from galtea_admin.lists.registry import EMPTY, site
+from galtea_admin.lists.job_kinds import AllMatchingJobKind
+from galtea_admin.lists.registry import EMPTY
 from galtea_admin.lists.resource_forms import in_sentence
 
 KIND = "bulk_edit"
@@ -170,39 +168,19 @@ class Change:
 
 
 @kinds.register
-class BulkEdit(ResourceJobKind):
+class BulkEdit(AllMatchingJobKind):
     name = KIND
     outcome_words = {DONE: "changed", SKIPPED: "already as asked", FAILED: "failed"}
-
-    def __init__(self):
-        self.urls: dict[str, EntityUrls] = {}
-
     no_longer = "This admin no longer edits these in bulk."
 
     def offered_by(self, resource) -> bool:
         return resource.offers_bulk_edit
 
-    @staticmethod
-    def product_names(resource) -> dict[str, str]:
-        """Product names for the activity log; and the lookups `record` reads (which
-        fields the API has) made here, on the pool, so that `record` finds them cached."""
-        resource_absent_fields(resource.spec)
-        try:
-            return {product.id: product.name for product in cached_products()}
-        except GalteaError:
-            return {}  # names are a help in the activity log, never needed
-
-    def collect(self, job):
-        resource = self.resource(job)
-        try:
-            yield from all_matching.matching_ids(resource, job.params.get("query", ""))
-        except all_matching.BadFilters as problem:
-            raise JobRefused(str(problem)) from None
-
     def load(self, job, keys):
         resource, changes = self.resource(job), job.params["changes"]
         lookup = bulk.look_up(resource, keys)
-        products = self.product_names(resource)
+        self.warm(resource)
+        products = self.product_names()
         steps: dict[str, Work | Outcome] = {
             key: Outcome(FAILED, message=GONE) for key in lookup.missing
         }
@@ -236,7 +214,8 @@ class BulkEdit(ResourceJobKind):
     def check(self, job, items):
         resource, changes = self.resource(job), job.params["changes"]
         lookup = bulk.look_up(resource, [item.key for item in items])
-        products = self.product_names(resource)
+        self.warm(resource)
+        products = self.product_names()
         verdicts: dict[str, Outcome | None] = {
             key: Outcome(FAILED, message=GONE) for key in lookup.missing
         }
@@ -267,9 +246,6 @@ class BulkEdit(ResourceJobKind):
         )
 
     def item_url(self, job, item):
-        key = job.params.get("resource", "")
-        if site.get(key) is None or (item.status == FAILED and item.message == GONE):
+        if item.status == FAILED and item.message == GONE:
             return None
-        if key not in self.urls:
-            self.urls[key] = EntityUrls(key)
-        return self.urls[key]("detail", item.key)
+        return self.entity_url(job, item.key)

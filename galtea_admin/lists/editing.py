@@ -236,15 +236,23 @@ def delete(user, *, resource, record, product_name: str) -> None:
         try:
             gone = settling.is_gone(resource, record.id)
         except GalteaError:
-            change = recording.record_delete(
-                user,
-                resource=resource,
-                record=record,
-                product_name=product_name,
-                outcome=Outcome.UNCONFIRMED,
+            change = delete_unconfirmed(
+                user, resource=resource, record=record, product_name=product_name
             )
-            settling.settle_later(change)
             raise OutcomeUnknown(error, change) from error
         if not gone:
             raise
     recording.record_delete(user, resource=resource, record=record, product_name=product_name)
+
+
+def delete_unconfirmed(user, *, resource, record, product_name: str):
+    """Record a deletion Galtea may have made and cannot be asked about, to be settled."""
+    change = recording.record_delete(
+        user,
+        resource=resource,
+        record=record,
+        product_name=product_name,
+        outcome=Outcome.UNCONFIRMED,
+    )
+    settling.settle_later(change)
+    return change

@@ -52,10 +52,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_bytes, limit_rows = importing.import_limits()
         self.fields["file"].help_text = (
-            f"{ACCEPTED}, at most {megabytes(upload_limit(limit_bytes))} and {limit_rows:,} rows; "
-            "the first row names the columns."
+            f"{ACCEPTED}, at most {megabytes(upload_limit(settings.IMPORT_MAX_BYTES))} and "
+            f"{settings.IMPORT_MAX_ROWS:,} rows; the first row names the columns."
         )
         self.fields["file"].widget.attrs["accept"] = ".csv,.tsv,.txt,.xlsx,.json"
 
@@ -86,13 +85,9 @@ class ImportView(ResourceView):
             "problem": problem,
             "details": list(details),
             "next_url": safe_next(self.request) or self.list_url,
-            "columns": self.column_help(),
+            "columns": importing.columns_help(self.resource, self.absent_fields),
         }
         return self.render("import", context, status=status)
-
-    def column_help(self) -> list[tuple[str, str, bool]]:
-        """(column, the names it may have, whether it is required), for the form."""
-        return importing.columns_help(self.resource, self.absent_fields)
 
     def get(self, request):
         return self.render_form(ImportForm())
@@ -133,7 +128,12 @@ class ImportView(ResourceView):
                 details=[f"Its first row: {', '.join(h for h in table.headers if h) or EMPTY}."],
             )
         draft = importing.import_prepare(
-            request.user, resource=self.resource, table=table, schema=schema, source=source
+            request.user,
+            resource=self.resource,
+            table=table,
+            schema=schema,
+            columns=columns,
+            source=source,
         )
         return redirect(reverse(f"{self.resource.key}:import_preview", args=[draft.pk]))
 
@@ -159,9 +159,11 @@ class ImportPreviewView(ResourceView):
             return None
         return draft
 
+    def may_update(self) -> bool:
+        return self.request.user.has_perm(self.resource.permission("change"))
+
     def choice(self, data) -> str:
-        may_update = self.request.user.has_perm(self.resource.permission("change"))
-        return UPDATE if data.get("existing") == UPDATE and may_update else SKIP
+        return UPDATE if data.get("existing") == UPDATE and self.may_update() else SKIP
 
     def expired(self):
         messages.error(self.request, EXPIRED)
@@ -179,10 +181,11 @@ class ImportPreviewView(ResourceView):
         rows = draft.rows if show == ALL else [r for r in draft.rows if r["values"] is None]
         page = Paginator(rows, PREVIEW_ROWS).get_page(request.GET.get("page"))
         fields = [name for name, _, _ in draft.params["columns"]]
+        describe = self.resource.value_describer()  # one for the page: its lookups once
         context = {
             "draft": draft,
             "choice": choice,
-            "may_update": request.user.has_perm(self.resource.permission("change")),
+            "may_update": self.may_update(),
             "counts": counts,
             "show": show,
             "page": page,
@@ -192,7 +195,7 @@ class ImportPreviewView(ResourceView):
                 for value in (ALL, PROBLEMS)
             },
             "headings": [(label, header) for _, header, label in draft.params["columns"]],
-            "rows": [self.shown(row, fields, choice) for row in page.object_list],
+            "rows": [self.shown(row, fields, choice, describe) for row in page.object_list],
         }
         return self.render("import_preview", context)
 
@@ -206,10 +209,9 @@ class ImportPreviewView(ResourceView):
             "next": link(page.next_page_number()) if page.has_next() else None,
         }
 
-    def shown(self, row: dict, fields: list[str], choice: str) -> dict:
+    def shown(self, row: dict, fields: list[str], choice: str, describe) -> dict:
         """A preview row: each column's value as it will be sent (and as typed, when that
         differs), what will happen to it and why."""
-        describe = self.resource.value_describer()
         values = row["values"] or {}
         cells = []
         for name in fields:

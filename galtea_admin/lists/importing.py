@@ -27,19 +27,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 
 from galtea_admin.audit import recording
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaRejected
 from galtea_admin.galtea.resources import (
-    resource_absent_fields,
     resource_create,
     resource_list,
     resource_update,
@@ -47,16 +45,16 @@ from galtea_admin.galtea.resources import (
 from galtea_admin.jobs import kinds
 from galtea_admin.jobs.drafts import draft_create, draft_start
 from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, Outcome, Work
-from galtea_admin.lists import bulk, editing
+from galtea_admin.lists import bulk, editing, settling
 from galtea_admin.lists.export import FORMULA_STARTS
 from galtea_admin.lists.import_files import Table
 from galtea_admin.lists.job_kinds import ResourceJobKind
-from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.registry import site
 
 KIND = "import"
 SKIP, UPDATE = "skip", "update"
 CREATE = "create"
+PROBLEM = "problem"
 PRODUCT = "product"
 PRODUCT_LABEL = "Product"
 # Other names of the product's column (its name or its id), besides "product".
@@ -130,9 +128,9 @@ class ImportSchema:
         used: dict[str, int] = {}
         ignored: list[tuple[str, str]] = []
         for index, header in enumerate(headers):
-            name = self.aliases.get(header_key(header))
             if not header:
                 continue
+            name = self.aliases.get(header_key(header))
             if name is None:
                 ignored.append((header, "not a column this import reads"))
             elif name in self.absent:
@@ -302,11 +300,12 @@ def differences(resource, record, values: dict, fields: Iterable[str]) -> dict[s
 # --- The preview ------------------------------------------------------------------------------
 
 
-def import_prepare(user, *, resource, table: Table, schema: ImportSchema, source: str):
+def import_prepare(
+    user, *, resource, table: Table, schema: ImportSchema, columns: Columns, source: str
+):
     """Read, clean and check every row of `table`, ask Galtea which names exist, and keep it
-    all in a draft for the preview; returns the draft. The columns must have been matched
-    without anything missing."""
-    columns = schema.match(table.headers)
+    all in a draft for the preview; returns the draft. `columns`: the table's headers as
+    `schema` matched them, nothing missing."""
     present = [name for name in schema.fields if name in columns.used]
     defaults = schema.defaults(present)
     rows: list[dict] = []
@@ -389,33 +388,31 @@ class Counts:
     update: int = 0
     skip: int = 0
     problems: int = 0
-    existing: int = 0
+
+    @property
+    def existing(self) -> int:
+        """The rows whose name exists in Galtea already (updated or skipped)."""
+        return self.update + self.skip
 
     @property
     def importable(self) -> int:
-        return self.create + self.update + self.skip
+        return self.create + self.existing
 
 
 def import_counts(rows: list[dict], choice: str) -> Counts:
-    counts = Counts()
-    for row in rows:
-        if row["values"] is None:
-            counts.problems += 1
-        elif row["existing"] is None:
-            counts.create += 1
-        else:
-            counts.existing += 1
-            if choice == UPDATE and row["existing"]["changes"]:
-                counts.update += 1
-            else:
-                counts.skip += 1
-    return counts
+    outcomes = Counter(row_outcome(row, choice) for row in rows)
+    return Counts(
+        create=outcomes[CREATE],
+        update=outcomes[UPDATE],
+        skip=outcomes[SKIP],
+        problems=outcomes[PROBLEM],
+    )
 
 
 def row_outcome(row: dict, choice: str) -> str:
     """What the preview says will happen to a row: "create", "update", "skip", "problem"."""
     if row["values"] is None:
-        return "problem"
+        return PROBLEM
     if row["existing"] is None:
         return CREATE
     return UPDATE if choice == UPDATE and row["existing"]["changes"] else SKIP
@@ -477,20 +474,10 @@ class Made:
 class ResourceImport(ResourceJobKind):
     name = KIND
     outcome_words = {DONE: "imported", SKIPPED: "skipped", FAILED: "failed"}
-
-    def __init__(self):
-        self.urls: dict[str, EntityUrls] = {}
-
     no_longer = "This admin no longer imports these."
 
     def offered_by(self, resource) -> bool:
         return resource.offers_import
-
-    @staticmethod
-    def warm(resource) -> None:
-        """The lookup `record` reads (which fields the API has), made here, on the pool, so
-        that `record` finds it cached and never asks Galtea."""
-        resource_absent_fields(resource.spec)
 
     @staticmethod
     def pair(resource, data: dict) -> tuple[str, str]:
@@ -540,7 +527,7 @@ class ResourceImport(ResourceJobKind):
             if not error.may_have_arrived:
                 raise
             try:
-                record = self.named(resource, work.data)
+                record = settling.find_created(resource, work.data["values"])
             except GalteaError:
                 return Outcome(FAILED, work.label, f"{error.title}: {error.message} {MAYBE_MADE}")
             if record is None:
@@ -550,7 +537,7 @@ class ResourceImport(ResourceJobKind):
                 raise
             # Created meanwhile, by someone else: as an existing name.
             try:
-                record = self.named(resource, work.data)
+                record = settling.find_created(resource, work.data["values"])
             except GalteaError:
                 raise error from None
             if record is None:
@@ -586,11 +573,6 @@ class ResourceImport(ResourceJobKind):
     def updated_text(resource, made: Made) -> str:
         return "Updated: " + ", ".join(resource.field_labels.get(n, n) for n in made.fields) + "."
 
-    def named(self, resource, data: dict):
-        """The entity with the row's name, if Galtea has it."""
-        pair = self.pair(resource, data)
-        return existing_by_name(resource, [pair]).get(pair)
-
     def check(self, job, items):
         """Rows on their way when a worker stopped: a create is done if the name exists
         now, an update if the entity holds its changes; otherwise they are sent again."""
@@ -608,13 +590,12 @@ class ResourceImport(ResourceJobKind):
             made = Made(CREATE, None, record, (), item.data.get("product_name", ""))
             verdicts[item.key] = Outcome(
                 DONE,
-                self.label(resource, item.data),
-                "Created (found in Galtea after the worker stopped).",
+                message="Created (found in Galtea after the worker stopped).",
                 payload=made,
                 data={**item.data, "id": record.id},
             )
-        lookup = bulk.look_up(resource, [item.data["id"] for item in updates]) if updates else None
-        current = {record.id: record for record in lookup.found} if lookup else {}
+        ids = [item.data["id"] for item in updates]
+        current = {record.id: record for record in bulk.look_up(resource, ids).found} if ids else {}
         for item in updates:
             record = current.get(item.data["id"])
             if record is None:
@@ -633,7 +614,7 @@ class ResourceImport(ResourceJobKind):
                 item.data.get("product_name", ""),
             )
             verdicts[item.key] = Outcome(
-                DONE, self.label(resource, item.data), self.updated_text(resource, made), made
+                DONE, message=self.updated_text(resource, made), payload=made
             )
         return verdicts
 
@@ -660,13 +641,10 @@ class ResourceImport(ResourceJobKind):
         return None
 
     def item_url(self, job, item):
-        key = job.params.get("resource", "")
         entity_id = item.data.get("id")
-        if site.get(key) is None or not entity_id or item.status == FAILED:
+        if not entity_id or item.status == FAILED:
             return None
-        if key not in self.urls:
-            self.urls[key] = EntityUrls(key)
-        return self.urls[key]("detail", entity_id)
+        return self.entity_url(job, entity_id)
 
     def report_columns(self, job):
         resource = site.get(job.params.get("resource", ""))
@@ -687,8 +665,3 @@ class ResourceImport(ResourceJobKind):
             **data.get("values", {}),
             "id": data.get("id", ""),
         }
-
-
-def import_limits() -> tuple[int, int]:
-    """(the most bytes, the most rows) an import takes."""
-    return settings.IMPORT_MAX_BYTES, settings.IMPORT_MAX_ROWS

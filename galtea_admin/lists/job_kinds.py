@@ -3,8 +3,16 @@ import): the resource it works on, read again from the job's parameters at each 
 
 from __future__ import annotations
 
+from galtea_admin.galtea.errors import GalteaError
+from galtea_admin.galtea.products import cached_products
+from galtea_admin.galtea.resources import resource_absent_fields
 from galtea_admin.jobs.kinds import JobKind, JobRefused
+from galtea_admin.lists import all_matching
+from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.registry import site
+
+# One per resource: the URLs of its entities' pages, for the jobs' reports.
+_entity_urls: dict[str, EntityUrls] = {}
 
 
 class ResourceJobKind(JobKind):
@@ -21,3 +29,39 @@ class ResourceJobKind(JobKind):
         if job.started_by is None:
             raise JobRefused("The account that started the job no longer exists.")
         return resource
+
+    @staticmethod
+    def warm(resource) -> None:
+        """The lookup `record` reads (which fields the API has), made on the pool (in
+        `load`, `check`), so that `record` finds it cached and never asks Galtea."""
+        resource_absent_fields(resource.spec)
+
+    @staticmethod
+    def product_names() -> dict[str, str]:
+        """The products' names by id, for the activity log."""
+        try:
+            return {product.id: product.name for product in cached_products()}
+        except GalteaError:
+            return {}  # names are a help in the activity log, never needed
+
+    @staticmethod
+    def entity_url(job, entity_id: str) -> str | None:
+        """The detail page of an entity of the job's resource (None: no such resource now)."""
+        key = job.params.get("resource", "")
+        if site.get(key) is None:
+            return None
+        if key not in _entity_urls:
+            _entity_urls[key] = EntityUrls(key)
+        return _entity_urls[key]("detail", entity_id)
+
+
+class AllMatchingJobKind(ResourceJobKind):
+    """A job that may be started over every row matching a list's filters (its `query`
+    parameter): it finds them itself (lists/all_matching.py)."""
+
+    def collect(self, job):
+        resource = self.resource(job)
+        try:
+            yield from all_matching.matching_ids(resource, job.params.get("query", ""))
+        except all_matching.BadFilters as problem:
+            raise JobRefused(str(problem)) from None

@@ -127,23 +127,24 @@
     });
   }
 
-  // The side's disclosures (data-open-wide: the saved views, the filters) are open beside the
-  // rows on a wide screen and closed above them on a narrow one; the stylesheet shows them on a
-  // wide screen until this runs. "Skip to filters" opens the filters. A live list redraws the
-  // saved views: they stay as the person left them.
+  // The side's disclosures (details.side-panel: the saved views, the filters, the columns).
+  // Those marked data-open-wide (the saved views, the filters) are open beside the rows on a
+  // wide screen and closed above them on a narrow one; the stylesheet shows them on a wide
+  // screen until this runs. "Skip to filters" opens the filters. A live list redraws the saved
+  // views and the columns: each stays as the person left it (keptOpen follows every toggle).
   var narrow = window.matchMedia("(max-width: 1180px)");
   var keptOpen = {};
   function manageDisclosures() {
-    document.querySelectorAll("details[data-open-wide]:not(.is-managed)").forEach(function (panel) {
+    document.querySelectorAll("details.side-panel:not(.is-managed)").forEach(function (panel) {
       var id = panel.closest("[id]").id;
-      if (id in keptOpen ? keptOpen[id] : !narrow.matches) panel.open = true;
+      var wide = panel.hasAttribute("data-open-wide") && !narrow.matches;
+      if (id in keptOpen ? keptOpen[id] : wide) panel.open = true;
       panel.classList.add("is-managed");
       panel.addEventListener("toggle", function () { keptOpen[id] = panel.open; });
     });
   }
   manageDisclosures();
   narrow.addEventListener("change", function () {
-    keptOpen = {};
     document.querySelectorAll("details[data-open-wide]").forEach(function (panel) {
       panel.open = !narrow.matches;
     });
@@ -235,10 +236,9 @@
 
   // A live list (htmx swaps #list-region, and the column chooser with it): say what it
   // shows now, keep the focus where the person was (the same link or button, found again by
-  // its text or value in the same part of the page), keep the column chooser open if it
-  // was, and show a failed answer as the page it is.
+  // its text or value in the same part of the page), keep the side's disclosures as they
+  // were, and show a failed answer as the page it is.
   var focused = null;
-  var chooserOpen = false;
   var LIVE_PARTS = ["list-region", "column-choices"];
   function label(el) {
     return (el.value || "") + "|" + el.textContent.replace(/[▲▼↕]/g, "").trim();
@@ -247,8 +247,6 @@
     var active = document.activeElement;
     var part = active && active.closest("#" + LIVE_PARTS.join(", #"));
     focused = part && active.matches("a, button") ? { part: part.id, label: label(active) } : null;
-    var chooser = document.querySelector("#column-choices details");
-    chooserOpen = Boolean(chooser && chooser.open);
   });
   document.addEventListener("htmx:afterSettle", function () {
     var region = document.getElementById("list-region");
@@ -256,8 +254,6 @@
     if (!region) return;
     if (announcement) announcement.textContent = region.getAttribute("data-announce");
     updatePageSelection();
-    var chooser = document.querySelector("#column-choices details");
-    if (chooser && chooserOpen) chooser.open = true;
     manageDisclosures();
     if (focused === null) return;
     var part = document.getElementById(focused.part) || region;

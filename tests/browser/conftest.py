@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.emulator_process import REPO_ROOT, start_emulator
+from tests.jobs.stack import Stack, migrated_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -67,3 +68,18 @@ def sign_in(page, username: str = "ops", password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def worker_stack(directory: Path, *, latency_ms: int, users: dict[str, str], **settings):
+    """The admin and a real worker as processes of their own (tests/jobs/stack.py) against an
+    emulator taking `latency_ms` per answer, with `users` (username → role), for a module's
+    fixture to `yield from`; all stopped afterwards."""
+    emulator = start_emulator(directory, seed=20, latency_ms=latency_ms)
+    running = Stack.create(directory, migrated_database(directory), emulator, **settings)
+    running.start_admin()
+    for username, role in users.items():
+        running.add_user(username, role)
+    running.start_worker()
+    yield running
+    running.stop()
+    emulator.stop()

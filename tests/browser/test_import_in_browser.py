@@ -14,13 +14,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-from tests.browser.test_accessibility import WCAG_21_AA
-from tests.emulator_process import start_emulator
-from tests.jobs.stack import PASSWORD, Stack, migrated_database
+from tests.browser.conftest import sign_in, worker_stack
+from tests.browser.test_jobs_in_browser import violations
+from tests.jobs.stack import PASSWORD
 from tests.phone_connections.import_pages import HEADER, csv_bytes
 
 pytestmark = [pytest.mark.browser]
@@ -28,25 +26,14 @@ pytestmark = [pytest.mark.browser]
 ROWS = 16
 
 
-def violations(page) -> list:
-    """What axe-core (WCAG 2.1 A and AA) finds on the page as it is now."""
-    found = Axe().run(page, options=WCAG_21_AA).response["violations"]
-    return [(v["id"], [node["target"] for node in v["nodes"]][:3]) for v in found]
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("browser-import")
-    emulator = start_emulator(directory, seed=20, latency_ms=150)
-    running = Stack.create(
-        directory, migrated_database(directory), emulator, GALTEA_JOB_CONCURRENCY=1
+    yield from worker_stack(
+        tmp_path_factory.mktemp("browser-import"),
+        latency_ms=150,
+        users={"eddie": "Editor"},
+        GALTEA_JOB_CONCURRENCY=1,
     )
-    running.start_admin()
-    running.add_user("eddie", "Editor")
-    running.start_worker()
-    yield running
-    running.stop()
-    emulator.stop()
 
 
 def test_upload_preview_run_progress_report(browser, stack, artifacts):

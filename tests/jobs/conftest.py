@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+# WebRTC connections of a test's own, deleted after it (a fixture).
+from tests.webrtc_connections.conftest import make_webrtc  # noqa: F401
+
 
 @pytest.fixture
 def five_rows(make_row, marker) -> list[dict]:

@@ -8,6 +8,7 @@ the database file directly for what no page shows (every item's state).
 
 from __future__ import annotations
 
+import collections
 import os
 import re
 import shutil
@@ -21,9 +22,12 @@ from pathlib import Path
 import requests
 
 from tests.emulator_process import REPO_ROOT, RunningEmulator, free_port
+from tests.jobs.pages import JOB_PATH, LEAVE, JobPage, job_url
 
 PASSWORD = "a-long-worker-test-password"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A language no seeded row has: setting it on seeded rows PATCHes every one.
+LANGUAGE = "eu-ES"
 
 
 def migrated_database(directory: Path) -> Path:
@@ -169,6 +173,25 @@ class Stack:
             timeout=30,
         )
 
+    def job_page(self, session: requests.Session, job_id: int) -> JobPage:
+        return JobPage(session.get(self.admin_url + job_url(job_id), timeout=10))
+
+    def start_language_edit(self, session: requests.Session, ids: list[str]) -> int:
+        """Press "Yes, edit N" setting LANGUAGE on `ids`: the job's id."""
+        answer = self.post(
+            session,
+            "/phone-connections/bulk-edit/",
+            {
+                "ids": ids,
+                "step": "start",
+                "agent_speaks_first": LEAVE,
+                "voice": LEAVE,
+                "language_code": LANGUAGE,
+            },
+        )
+        assert answer.status_code == 302, answer.text[:2000]
+        return int(JOB_PATH.fullmatch(answer.headers["Location"]).group(1))
+
     # --- the database, read directly
     def query(self, sql: str, *params) -> list[tuple]:
         for _ in range(50):
@@ -205,3 +228,28 @@ class Stack:
             time.sleep(0.05)
         logs = "\n".join(self.log(f"worker-{n + 1}") for n in range(len(self.workers)))
         raise AssertionError(f"job {job_id} stayed {self.job(job_id)}:\n{logs[-5000:]}")
+
+
+# --- what the emulator holds and was sent, for a LANGUAGE edit of seeded rows
+def seeded_ids(emulator: RunningEmulator, offset: int, count: int) -> list[str]:
+    """The ids of `count` seeded connections from `offset`, none of them in LANGUAGE."""
+    rows = emulator.get("/phoneConnections", params={"offset": offset, "limit": count}).json()
+    assert len(rows) == count
+    assert all(row["languageCode"] != LANGUAGE for row in rows)
+    return [row["id"] for row in rows]
+
+
+def with_language(emulator: RunningEmulator, ids: list[str]) -> set[str]:
+    """Those of `ids` in LANGUAGE now."""
+    rows = emulator.get("/phoneConnections", params={"ids[]": ids, "limit": len(ids)}).json()
+    return {row["id"] for row in rows if row["languageCode"] == LANGUAGE}
+
+
+def patches_per_row(emulator: RunningEmulator, ids: list[str]) -> collections.Counter:
+    """How many PATCHes the emulator received for each of `ids` (those it received any for)."""
+    wanted = {f"/phoneConnections/{row_id}" for row_id in ids}
+    return collections.Counter(
+        r["path"]
+        for r in emulator.requests_received()
+        if r["method"] == "PATCH" and r["path"] in wanted
+    )

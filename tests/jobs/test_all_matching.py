@@ -24,10 +24,9 @@ from galtea_admin.lists import all_matching
 from tests.faults.proxy import status
 from tests.galtea.fake_upstream import html_reply
 from tests.html_tree import parse
-from tests.jobs.pages import LEAVE, JobPage, open_job, started_job_id
+from tests.jobs.pages import LEAVE, ConfirmationPage, JobPage, open_job, started_job_id
 from tests.pages import ListView, fetch, writes
 from tests.webrtc_connections.conftest import RESOURCE as WEBRTC
-from tests.webrtc_connections.conftest import create_webrtc_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -76,18 +75,8 @@ def submission(page: ListView, button: str) -> tuple[str, dict[str, list[str]]]:
     return chosen[0].attrs.get("formaction", form.attrs["action"]), data
 
 
-def confirmation_data(page) -> dict[str, list[str]]:
-    form = page.doc.one("form", method="post", data_submit_once=True)
-    data: dict[str, list[str]] = {}
-    for el in form.find_all("input", type="hidden"):
-        if el.attrs["name"] != "csrfmiddlewaretoken":
-            data.setdefault(el.attrs["name"], []).append(el.attrs.get("value", ""))
-    return data
-
-
-def form_buttons(page) -> list[str]:
-    form = page.doc.one("form", method="post", data_submit_once=True)
-    return [button.text for button in form.find_all("button")]
+def form_buttons(page: ConfirmationPage) -> list[str]:
+    return [button.text for button in page.form.find_all("button")]
 
 
 def chips_named(page) -> list[str]:
@@ -142,7 +131,7 @@ class TestDeleteAllMatching:
         action, data = submission(page, "Delete selected…")
         assert action == "/phone-connections/bulk-delete/"
 
-        confirmation = JobPage(manager_client.post(action, data))
+        confirmation = ConfirmationPage(manager_client.post(action, data))
         assert confirmation.status == 200, confirmation.html[:3000]
         assert confirmation.h1 == "Delete every phone connection matching these filters?"
         assert chips_named(confirmation) == [f"Name contains: {marker}"]
@@ -153,7 +142,7 @@ class TestDeleteAllMatching:
         assert deleted(api) == []  # nothing yet
         api.clear_request_log()
 
-        response = manager_client.post(action, confirmation_data(confirmation))
+        response = manager_client.post(action, confirmation.form_data())
 
         job = open_job(manager_client, started_job_id(response))
         assert job.state == "Done"
@@ -187,7 +176,9 @@ class TestDeleteAllMatching:
         filters = {"name": marker, "product": product_id, "phone": "+1 415", "sort": "name"}
         data = {"all_matching": "yes", "list_query": f"?{urlencode(filters)}"}
 
-        confirmation = JobPage(manager_client.post("/phone-connections/bulk-delete/", data))
+        confirmation = ConfirmationPage(
+            manager_client.post("/phone-connections/bulk-delete/", data)
+        )
 
         assert chips_named(confirmation) == [
             f"Product: {product_names[product_id]}",
@@ -201,7 +192,9 @@ class TestDeleteAllMatching:
     def test_no_filters_says_it_is_every_row(self, manager_client, api):
         data = {"all_matching": "yes", "list_query": "?sort=name&page=3"}
 
-        confirmation = JobPage(manager_client.post("/phone-connections/bulk-delete/", data))
+        confirmation = ConfirmationPage(
+            manager_client.post("/phone-connections/bulk-delete/", data)
+        )
 
         assert confirmation.h1 == "Delete every phone connection?"
         warning = confirmation.doc.one("div", class_="alert-warning").text
@@ -232,39 +225,31 @@ class TestDeleteAllMatching:
     def test_a_filter_matching_nothing_now_offers_no_delete(self, manager_client, api, marker):
         data = {"all_matching": "yes", "list_query": urlencode({"name": marker})}
 
-        confirmation = JobPage(manager_client.post("/phone-connections/bulk-delete/", data))
+        confirmation = ConfirmationPage(
+            manager_client.post("/phone-connections/bulk-delete/", data)
+        )
 
         assert confirmation.h1 == "No phone connections match these filters now"
         assert form_buttons(confirmation) == []
 
     def test_webrtc_connections_are_deleted_one_by_one_by_their_declaration(
-        self, manager_client, api, emulator, marker, jobs_run_at_once
+        self, manager_client, api, make_webrtc, marker, jobs_run_at_once
     ):
         """WebRTC connections have no batch route: the same job deletes them one by one."""
-        made = [create_webrtc_connection(emulator, name=f"{marker} {n:02d}") for n in range(ROWS)]
-        keep = create_webrtc_connection(emulator, name=f"{marker[::-1]} kept")
-        try:
-            api.clear_request_log()
-            page = ListView(manager_client.get("/webrtc-connections/", {"name": marker}))
-            action, data = submission(page, "Delete selected…")
-            confirmation = JobPage(manager_client.post(action, data))
-            assert confirmation.h1 == "Delete every WebRTC connection matching these filters?"
+        made = [make_webrtc(name=f"{marker} {n:02d}") for n in range(ROWS)]
+        keep = make_webrtc(name=f"{marker[::-1]} kept")
+        api.clear_request_log()
+        page = ListView(manager_client.get("/webrtc-connections/", {"name": marker}))
+        action, data = submission(page, "Delete selected…")
+        confirmation = ConfirmationPage(manager_client.post(action, data))
+        assert confirmation.h1 == "Delete every WebRTC connection matching these filters?"
 
-            job = JobPage(manager_client.post(action, confirmation_data(confirmation), follow=True))
+        job = JobPage(manager_client.post(action, confirmation.form_data(), follow=True))
 
-            assert (job.state, job.result) == ("Done", f"{ROWS} deleted.")
-            paths = sorted(r["path"] for r in deleted(api))
-            assert paths == sorted(f"{WEBRTC}/{row['id']}" for row in made)
-            assert api.get(f"{WEBRTC}/{keep['id']}").status_code == 200
-        finally:
-            for row in [*made, keep]:
-                emulator_delete(emulator, f"{WEBRTC}/{row['id']}")
-
-
-def emulator_delete(emulator, path: str) -> None:
-    import requests
-
-    requests.delete(emulator.url + path, headers=emulator.auth, timeout=10)
+        assert (job.state, job.result) == ("Done", f"{ROWS} deleted.")
+        paths = sorted(r["path"] for r in deleted(api))
+        assert paths == sorted(f"{WEBRTC}/{row['id']}" for row in made)
+        assert api.get(f"{WEBRTC}/{keep['id']}").status_code == 200
 
 
 class TestEditAllMatching:
@@ -276,11 +261,11 @@ class TestEditAllMatching:
         action, data = submission(page, "Edit selected…")
         assert action == "/phone-connections/bulk-edit/"
 
-        form = JobPage(editor_client.post(action, data))
+        form = ConfirmationPage(editor_client.post(action, data))
         assert form.h1 == "Edit every phone connection matching these filters"
         assert chips_named(form) == [f"Name contains: {marker}"]
-        fields = {**confirmation_data(form), "agent_speaks_first": ["true"], "voice": [LEAVE]}
-        review = JobPage(editor_client.post(action, fields))
+        fields = {**form.form_data(), "agent_speaks_first": ["true"], "voice": [LEAVE]}
+        review = ConfirmationPage(editor_client.post(action, fields))
         assert review.h1 == (
             f"Set “Agent speaks first” to Yes on every phone connection matching Name "
             f"contains: {marker}?"
@@ -288,7 +273,7 @@ class TestEditAllMatching:
         assert form_buttons(review) == [f"Yes, edit all {ROWS}"]
         api.clear_request_log()
 
-        response = editor_client.post(action, confirmation_data(review))
+        response = editor_client.post(action, review.form_data())
 
         job = open_job(editor_client, started_job_id(response))
         already = sum(1 for row in matching_rows if row["agentSpeaksFirst"])
@@ -334,8 +319,8 @@ class TestAJobThatHadNotFoundItsRows:
         finds them all again."""
         page = list_page(manager_client, name=marker)
         action, data = submission(page, "Delete selected…")
-        confirmation = JobPage(manager_client.post(action, data))
-        job_id = started_job_id(manager_client.post(action, confirmation_data(confirmation)))
+        confirmation = ConfirmationPage(manager_client.post(action, data))
+        job_id = started_job_id(manager_client.post(action, confirmation.form_data()))
         assert Job.objects.get(pk=job_id).total is None  # the database backend: not run yet
         long_ago = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 5)
         Job.objects.filter(pk=job_id).update(
@@ -376,7 +361,7 @@ class TestFaults:
     def confirmed(self, client, marker) -> tuple[str, dict]:
         page = list_page(client, name=marker)
         action, data = submission(page, "Delete selected…")
-        return action, confirmation_data(JobPage(client.post(action, data)))
+        return action, ConfirmationPage(client.post(action, data)).form_data()
 
     def test_a_429_while_finding_the_rows_stops_the_job_before_anything_is_done(
         self, manager_client, gateway, api, matching_rows, marker, jobs_run_at_once

@@ -8,7 +8,7 @@ import pytest
 from galtea_admin.audit.models import ChangeRecord
 from tests.jobs.pages import LEAVE, BulkEditFormPage, ConfirmationPage, JobPage
 from tests.pages import ListView, writes
-from tests.webrtc_connections.conftest import RESOURCE, create_webrtc_connection
+from tests.webrtc_connections.conftest import RESOURCE
 
 pytestmark = pytest.mark.django_db
 
@@ -16,17 +16,8 @@ URL = "/webrtc-connections/bulk-edit/"
 
 
 @pytest.fixture
-def agents(emulator, marker):
-    from tests.webrtc_connections.conftest import requests
-
-    made = [
-        create_webrtc_connection(emulator, name=f"{marker} {n}", apiKey="pk_test_0123456789")
-        for n in range(3)
-    ]
-    emulator.clear_request_log()
-    yield made
-    for row in made:
-        requests.delete(f"{emulator.url}{RESOURCE}/{row['id']}", headers=emulator.auth, timeout=10)
+def agents(make_webrtc, marker):
+    return [make_webrtc(name=f"{marker} {n}", apiKey="pk_test_0123456789") for n in range(3)]
 
 
 def test_webrtc_connections_are_edited_in_bulk_through_a_job(

@@ -26,6 +26,7 @@ from tests.phone_connections.import_pages import (
     HEADER,
     IMPORT_URL,
     ImportFormPage,
+    PreviewPage,
     csv_bytes,
     preview_of,
     product_named,
@@ -62,9 +63,37 @@ def a_file(marker: str, product: dict, count: int = 4, changes: dict | None = No
     return csv_bytes(rows)
 
 
+def previewed(client, content: bytes, name: str = "lines.csv") -> PreviewPage:
+    """The preview of `content` uploaded as the file `name`."""
+    return preview_of(client, upload(client, name, content))
+
+
 def run_import(client, content: bytes, existing: str = "skip", name: str = "lines.csv") -> int:
-    preview = preview_of(client, upload(client, name, content))
-    return started_job_id(start_import(client, preview, existing))
+    return started_job_id(start_import(client, previewed(client, content, name), existing))
+
+
+def make_as_in_the_file(make_row, name: str, product: dict) -> dict:
+    """A connection named `name` in `product` with the number, voice and language `a_file`
+    gives its first row."""
+    return make_row(
+        name=name,
+        productId=product["id"],
+        phoneNumber="+14155552671",
+        voice="theo",
+        languageCode="en-GB",
+    )
+
+
+def refuse_create_of(gateway, name: str, status: int, message: str) -> None:
+    """The proxy answers the create of `name` with Galtea's error `status`; the others go
+    through."""
+
+    def answer(request, forward):
+        if request.json().get("name") == name:
+            return error_reply(status, message)
+        return forward(request)
+
+    gateway.inject(Fault(f"{status} for one name", answer), POST, "/phoneConnections")
 
 
 def creates(gateway) -> list[str]:
@@ -127,7 +156,7 @@ class TestImport:
         run_import(editor_client, content)
         api.clear_request_log()
 
-        preview = preview_of(editor_client, upload(editor_client, "lines.csv", content))
+        preview = previewed(editor_client, content)
         assert preview.counts == {"to create": 0, "to update": 0, "to skip": 3, "with problems": 0}
         job_id = started_job_id(start_import(editor_client, preview, "skip"))
 
@@ -150,13 +179,7 @@ class TestImport:
     def test_update_sends_only_what_differs_and_skip_sends_nothing(
         self, editor_client, gateway, api, product, marker, make_row, jobs_run_at_once
     ):
-        first = make_row(
-            name=f"{marker} 0",
-            productId=product["id"],
-            phoneNumber="+14155552671",
-            voice="theo",
-            languageCode="en-GB",
-        )
+        first = make_as_in_the_file(make_row, f"{marker} 0", product)
         content = a_file(marker, product, 2, changes={0: {1: "+442079460958", 3: "yes"}})
 
         skipped = run_import(editor_client, content, "skip")
@@ -189,9 +212,7 @@ class TestImport:
     def test_a_name_created_between_preview_and_run_is_not_created_again(
         self, editor_client, gateway, api, product, marker, make_row, jobs_run_at_once
     ):
-        preview = preview_of(
-            editor_client, upload(editor_client, "l.csv", a_file(marker, product, 2))
-        )
+        preview = previewed(editor_client, a_file(marker, product, 2))
         assert preview.counts["to create"] == 2
         make_row(name=f"{marker} 1", productId=product["id"])
 
@@ -205,13 +226,7 @@ class TestImport:
         self, editor_client, gateway, api, product, marker, jobs_run_at_once
     ):
         failing = f"{marker} 1"
-
-        def refuse_one(request, forward):
-            if request.json().get("name") == failing:
-                return error_reply(500, "Database exploded.")
-            return forward(request)
-
-        gateway.inject(Fault("one row", refuse_one), POST, "/phoneConnections")
+        refuse_create_of(gateway, failing, 500, "Database exploded.")
         job_id = run_import(editor_client, a_file(marker, product, 4))
 
         page = open_job(editor_client, job_id)
@@ -258,14 +273,7 @@ class TestImport:
         self, editor_client, gateway, api, product, marker, jobs_run_at_once
     ):
         jobs_run_at_once.GALTEA_JOB_CONCURRENCY = 1
-        blocked = f"{marker} 2"
-
-        def rate_limit(request, forward):
-            if request.json().get("name") == blocked:
-                return error_reply(429, "Slow down.")
-            return forward(request)
-
-        gateway.inject(Fault("429", rate_limit), POST, "/phoneConnections")
+        refuse_create_of(gateway, f"{marker} 2", 429, "Slow down.")
         job_id = run_import(editor_client, a_file(marker, product, 4))
 
         page = open_job(editor_client, job_id)
@@ -331,20 +339,9 @@ class TestImport:
     def test_a_change_someone_made_meanwhile_is_not_sent_again(
         self, editor_client, api, product, marker, make_row, jobs_run_at_once
     ):
-        row = make_row(
-            name=f"{marker} 0",
-            productId=product["id"],
-            phoneNumber="+14155552671",
-            voice="theo",
-            languageCode="en-GB",
-        )
-        preview = preview_of(
-            editor_client,
-            upload(
-                editor_client,
-                "l.csv",
-                a_file(marker, product, 1, changes={0: {1: "+442079460958"}}),
-            ),
+        row = make_as_in_the_file(make_row, f"{marker} 0", product)
+        preview = previewed(
+            editor_client, a_file(marker, product, 1, changes={0: {1: "+442079460958"}})
         )
         change_row(api, row["id"], phoneNumber="+442079460958")  # someone made the same change
         api.clear_request_log()
@@ -364,7 +361,7 @@ class TestImport:
             editor_client.get(f"/phone-connections/export.csv?name={marker}").streaming_content
         )
 
-        preview = preview_of(editor_client, upload(editor_client, "export.csv", exported))
+        preview = previewed(editor_client, exported, "export.csv")
 
         assert preview.counts == {"to create": 0, "to update": 0, "to skip": 3, "with problems": 0}
         assert "“product_name”: the Product is read from “product_id”." in preview.ignored
@@ -379,9 +376,7 @@ class TestImport:
 
 class TestDrafts:
     def test_a_draft_older_than_a_day_is_gone(self, editor_client, api, product, marker):
-        preview = preview_of(
-            editor_client, upload(editor_client, "l.csv", a_file(marker, product, 1))
-        )
+        preview = previewed(editor_client, a_file(marker, product, 1))
         JobDraft.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
 
         answer = editor_client.get(preview.url)
@@ -397,9 +392,7 @@ class TestDrafts:
     def test_starting_a_draft_twice_starts_one_job(
         self, editor_client, api, product, marker, imported, jobs_run_at_once
     ):
-        preview = preview_of(
-            editor_client, upload(editor_client, "l.csv", a_file(marker, product, 1))
-        )
+        preview = previewed(editor_client, a_file(marker, product, 1))
         first = started_job_id(start_import(editor_client, preview))
         second = started_job_id(start_import(editor_client, preview))
         assert first == second
@@ -414,8 +407,9 @@ class TestAWorkerThatVanished:
     def interrupted(editor_client, settings, content, existing, under_way) -> int:
         """The import started (no worker takes it here), then left as a dead worker leaves
         it: running, no sign of life for long, rows `under_way` (positions) on their way."""
-        preview = preview_of(editor_client, upload(editor_client, "l.csv", content))
-        job_id = started_job_id(start_import(editor_client, preview, existing))
+        job_id = started_job_id(
+            start_import(editor_client, previewed(editor_client, content), existing)
+        )
         job = Job.objects.get(pk=job_id)
         assert job.status == Job.Status.QUEUED  # the database backend, and no worker here
         long_ago = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 5)
@@ -471,20 +465,8 @@ class TestAWorkerThatVanished:
     def test_an_update_that_arrived_is_not_sent_again(
         self, editor_client, gateway, api, product, marker, settings, make_row
     ):
-        first = make_row(
-            name=f"{marker} 0",
-            productId=product["id"],
-            phoneNumber="+14155552671",
-            voice="theo",
-            languageCode="en-GB",
-        )
-        second = make_row(
-            name=f"{marker} 1",
-            productId=product["id"],
-            phoneNumber="+14155552671",
-            voice="theo",
-            languageCode="en-GB",
-        )
+        first = make_as_in_the_file(make_row, f"{marker} 0", product)
+        second = make_as_in_the_file(make_row, f"{marker} 1", product)
         content = a_file(
             marker, product, 2, changes={0: {1: "+33142685300"}, 1: {1: "+33142685300"}}
         )

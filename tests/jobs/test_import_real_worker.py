@@ -7,13 +7,13 @@ up by its name before it is sent again)."""
 from __future__ import annotations
 
 import collections
-import re
 import time
 import uuid
 
 import pytest
 
 from tests.emulator_process import start_emulator
+from tests.jobs.pages import JOB_PATH
 from tests.jobs.stack import Stack, migrated_database
 from tests.phone_connections.import_pages import HEADER, csv_bytes
 
@@ -60,7 +60,7 @@ def start_import(stack, session, content: bytes) -> int:
     assert f"Import {ROWS} rows" in session.get(stack.admin_url + preview, timeout=30).text
     answer = stack.post(session, preview, {"existing": "skip"})
     assert answer.status_code == 302, answer.text[:3000]
-    return int(re.fullmatch(r"/jobs/(\d+)/", answer.headers["Location"]).group(1))
+    return int(JOB_PATH.fullmatch(answer.headers["Location"]).group(1))
 
 
 def created_posts(emulator) -> collections.Counter:

@@ -9,21 +9,17 @@ marks its job interrupted at once.
 
 from __future__ import annotations
 
-import collections
-import re
 import signal
 import time
 
 import pytest
 
 from tests.emulator_process import start_emulator
-from tests.jobs.pages import LEAVE, JobPage
-from tests.jobs.stack import Stack, migrated_database
+from tests.jobs.stack import Stack, migrated_database, patches_per_row, seeded_ids, with_language
 
 pytestmark = pytest.mark.django_db  # the test's own database is not the stack's
 
 ROWS = 60
-LANGUAGE = "eu-ES"  # no seeded row has it: every row needs a PATCH
 
 
 @pytest.fixture(scope="module")
@@ -53,57 +49,11 @@ def no_worker_left(stack):
     stack.stop_workers()
 
 
-def seeded_ids(emulator, offset: int) -> list[str]:
-    rows = emulator.get("/phoneConnections", params={"offset": offset, "limit": ROWS}).json()
-    assert len(rows) == ROWS
-    assert all(row["languageCode"] != LANGUAGE for row in rows)
-    return [row["id"] for row in rows]
-
-
-def start_job(stack, session, ids) -> int:
-    answer = stack.post(
-        session,
-        "/phone-connections/bulk-edit/",
-        {
-            "ids": ids,
-            "step": "start",
-            "agent_speaks_first": LEAVE,
-            "voice": LEAVE,
-            "language_code": LANGUAGE,
-        },
-    )
-    assert answer.status_code == 302, answer.text[:2000]
-    return int(re.fullmatch(r"/jobs/(\d+)/", answer.headers["Location"]).group(1))
-
-
-def with_language(emulator, ids) -> set[str]:
-    rows = emulator.get("/phoneConnections", params={"ids[]": ids, "limit": len(ids)}).json()
-    return {row["id"] for row in rows if row["languageCode"] == LANGUAGE}
-
-
-def patches_per_row(emulator, ids) -> collections.Counter:
-    wanted = {f"/phoneConnections/{row_id}" for row_id in ids}
-    return collections.Counter(
-        r["path"]
-        for r in emulator.requests_received()
-        if r["method"] == "PATCH" and r["path"] in wanted
-    )
-
-
-def job_page(stack, session, job_id) -> JobPage:
-    class Answer:  # what JobPage reads of a response
-        def __init__(self, response):
-            self.status_code = response.status_code
-            self.content = response.content
-
-    return JobPage(Answer(session.get(f"{stack.admin_url}/jobs/{job_id}/", timeout=10)))
-
-
 def test_a_worker_killed_mid_job_loses_nothing_and_no_row_is_done_twice(stack, slow_emulator):
-    ids = seeded_ids(slow_emulator, 0)
+    ids = seeded_ids(slow_emulator, 0, ROWS)
     session = stack.sign_in("eddie")
     slow_emulator.clear_request_log()
-    job_id = start_job(stack, session, ids)
+    job_id = stack.start_language_edit(session, ids)
     assert stack.job(job_id)["status"] == "queued"
 
     first = stack.start_worker()
@@ -113,7 +63,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_no_row_is_done_twice(stack, s
 
     assert stack.job(job_id)["status"] == "running"  # as the dead worker left it
     time.sleep(2.5)  # JOB_STALE_SECONDS without a sign of life
-    page = job_page(stack, session, job_id)
+    page = stack.job_page(session, job_id)
     assert page.state == "Interrupted"
     done, under_way = stack.items(job_id, "done"), stack.items(job_id, "sending")
     changed = with_language(slow_emulator, ids)
@@ -140,14 +90,14 @@ def test_a_worker_killed_mid_job_loses_nothing_and_no_row_is_done_twice(stack, s
     )
     assert {row_id for row_id, _ in recorded} == set(ids)
     assert {count for _, count in recorded} == {1}
-    page = job_page(stack, session, job_id)
+    page = stack.job_page(session, job_id)
     assert (page.state, len(page.report)) == ("Done", ROWS)
 
 
 def test_a_worker_told_to_stop_twice_marks_its_job_interrupted_at_once(stack, slow_emulator):
-    ids = seeded_ids(slow_emulator, ROWS)
+    ids = seeded_ids(slow_emulator, ROWS, ROWS)
     session = stack.sign_in("eddie")
-    job_id = start_job(stack, session, ids)
+    job_id = stack.start_language_edit(session, ids)
 
     worker = stack.start_worker()
     stack.wait_for(job_id, lambda job: job["done_count"] >= 5)

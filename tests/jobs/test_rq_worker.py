@@ -10,9 +10,7 @@ worker told to stop twice has its job mark itself interrupted at once.
 
 from __future__ import annotations
 
-import collections
 import os
-import re
 import signal
 import time
 from pathlib import Path
@@ -20,14 +18,19 @@ from pathlib import Path
 import pytest
 
 from tests.emulator_process import start_emulator
-from tests.jobs.pages import LEAVE, JobPage
-from tests.jobs.stack import Stack, migrated_database, run_manage
+from tests.jobs.stack import (
+    Stack,
+    migrated_database,
+    patches_per_row,
+    run_manage,
+    seeded_ids,
+    with_language,
+)
 from tests.services import redis_server
 
 pytestmark = pytest.mark.django_db  # the test's own database is not the stack's
 
 ROWS = 40
-LANGUAGE = "eu-ES"  # no seeded row has it: every row needs a PATCH
 
 
 @pytest.fixture(scope="module")
@@ -77,52 +80,6 @@ def start_rq_worker(stack):
     return stack.start_worker(worker_args(stack))
 
 
-def seeded_ids(emulator, offset: int) -> list[str]:
-    rows = emulator.get("/phoneConnections", params={"offset": offset, "limit": ROWS}).json()
-    assert len(rows) == ROWS
-    assert all(row["languageCode"] != LANGUAGE for row in rows)
-    return [row["id"] for row in rows]
-
-
-def start_job(stack, session, ids) -> int:
-    answer = stack.post(
-        session,
-        "/phone-connections/bulk-edit/",
-        {
-            "ids": ids,
-            "step": "start",
-            "agent_speaks_first": LEAVE,
-            "voice": LEAVE,
-            "language_code": LANGUAGE,
-        },
-    )
-    assert answer.status_code == 302, answer.text[:2000]
-    return int(re.fullmatch(r"/jobs/(\d+)/", answer.headers["Location"]).group(1))
-
-
-def with_language(emulator, ids) -> set[str]:
-    rows = emulator.get("/phoneConnections", params={"ids[]": ids, "limit": len(ids)}).json()
-    return {row["id"] for row in rows if row["languageCode"] == LANGUAGE}
-
-
-def patches_per_row(emulator, ids) -> collections.Counter:
-    wanted = {f"/phoneConnections/{row_id}" for row_id in ids}
-    return collections.Counter(
-        r["path"]
-        for r in emulator.requests_received()
-        if r["method"] == "PATCH" and r["path"] in wanted
-    )
-
-
-def job_page(stack, session, job_id) -> JobPage:
-    class Answer:
-        def __init__(self, response):
-            self.status_code = response.status_code
-            self.content = response.content
-
-    return JobPage(Answer(session.get(f"{stack.admin_url}/jobs/{job_id}/", timeout=10)))
-
-
 def children(pid: int) -> list[int]:
     """The processes `pid` started (rq's work horse, forked for a job)."""
     listed = Path(f"/proc/{pid}/task/{pid}/children")
@@ -134,10 +91,10 @@ def test_the_backend_follows_redis_url(stack):
 
 
 def test_a_bulk_edit_runs_to_done_on_an_rq_worker(stack, slow_emulator):
-    ids = seeded_ids(slow_emulator, 0)[:10]
+    ids = seeded_ids(slow_emulator, 0, ROWS)[:10]
     session = stack.sign_in("eddie")
     slow_emulator.clear_request_log()
-    job_id = start_job(stack, session, ids)
+    job_id = stack.start_language_edit(session, ids)
     assert stack.job(job_id)["status"] == "queued"
     task_id = stack.query("SELECT task_id FROM jobs_job WHERE id = ?", job_id)[0][0]
     assert task_id and not stack.query("SELECT 1 FROM django_tasks_database_dbtaskresult")
@@ -149,15 +106,15 @@ def test_a_bulk_edit_runs_to_done_on_an_rq_worker(stack, slow_emulator):
     assert finished["result"] == "10 changed."
     assert with_language(slow_emulator, ids) == set(ids)
     assert sorted(patches_per_row(slow_emulator, ids).values()) == [1] * 10
-    page = job_page(stack, session, job_id)
+    page = stack.job_page(session, job_id)
     assert (page.state, len(page.report)) == ("Done", 10)
 
 
 def test_a_killed_rq_worker_loses_nothing_and_no_row_is_done_twice(stack, slow_emulator):
-    ids = seeded_ids(slow_emulator, ROWS)
+    ids = seeded_ids(slow_emulator, ROWS, ROWS)
     session = stack.sign_in("eddie")
     slow_emulator.clear_request_log()
-    job_id = start_job(stack, session, ids)
+    job_id = stack.start_language_edit(session, ids)
 
     first = start_rq_worker(stack)
     stack.wait_for(job_id, lambda job: job["done_count"] >= 10)
@@ -169,7 +126,7 @@ def test_a_killed_rq_worker_loses_nothing_and_no_row_is_done_twice(stack, slow_e
 
     assert stack.job(job_id)["status"] == "running"  # as the dead worker left it
     time.sleep(2.5)  # JOB_STALE_SECONDS without a sign of life
-    page = job_page(stack, session, job_id)
+    page = stack.job_page(session, job_id)
     assert page.state == "Interrupted"
     done, under_way = stack.items(job_id, "done"), stack.items(job_id, "sending")
     changed = with_language(slow_emulator, ids)
@@ -201,9 +158,9 @@ def test_a_killed_rq_worker_loses_nothing_and_no_row_is_done_twice(stack, slow_e
 def test_an_rq_worker_told_to_stop_twice_has_its_job_marked_interrupted_at_once(
     stack, slow_emulator
 ):
-    ids = seeded_ids(slow_emulator, 2 * ROWS)
+    ids = seeded_ids(slow_emulator, 2 * ROWS, ROWS)
     session = stack.sign_in("eddie")
-    job_id = start_job(stack, session, ids)
+    job_id = stack.start_language_edit(session, ids)
 
     worker = start_rq_worker(stack)
     stack.wait_for(job_id, lambda job: job["done_count"] >= 5)

@@ -56,7 +56,7 @@ class TestFormats:
         ]
         assert [row["Product"] for row in preview.rows] == [product["name"]] * 3
         assert [row["Agent speaks first"] for row in preview.rows] == ["No", "Yes", "No"]
-        assert all(row["What happens"] == "New created" for row in preview.rows)
+        assert all(row["What happens"] == "New will be created" for row in preview.rows)
         assert preview.start_button == "Import 3 rows"
 
     def test_a_real_xlsx_keeps_a_formula_as_its_text(self, editor_client, api, product, marker):
@@ -178,7 +178,7 @@ class TestProblems:
 
         assert preview.counts == {"to create": 2, "to update": 0, "to skip": 1, "with problems": 8}
         happens = {row["Row"]: row["What happens"] for row in preview.rows}
-        assert happens["2"] == "New created"
+        assert happens["2"] == "New will be created"
         assert happens["3"].startswith("Not imported Phone number: ")
         assert happens["4"] == (
             "Not imported Phone number: Start with + and the country code, e.g. +44 20 7946 0958 "
@@ -189,7 +189,7 @@ class TestProblems:
             "Not imported The file has this name in this product already, in row 2: only that "
             "row is imported."
         )
-        assert happens["7"] == "New created"
+        assert happens["7"] == "New will be created"
         assert (
             happens["8"]
             == "Not imported Agent speaks first: “maybe” is not yes or no (nor true/false, 1/0)."
@@ -197,12 +197,15 @@ class TestProblems:
         assert happens["9"].startswith("Not imported Voice: “bob” is not one of sarah, theo")
         assert happens["10"].startswith("Not imported Language: ")
         assert happens["11"] == "Not imported Name is missing."
-        assert happens["12"] == "Exists skipped"
+        assert happens["12"] == "Exists will be skipped"
         assert preview.rows[-1]["Voice"] == "Theo (en-GB) typed Theo"
 
         update = PreviewPage(editor_client.get(preview.url + "?existing=update"))
         assert update.counts == {"to create": 2, "to update": 1, "to skip": 0, "with problems": 8}
-        assert update.rows[-1]["What happens"] == "Exists updated: Phone number, Voice, Language"
+        assert (
+            update.rows[-1]["What happens"]
+            == "Exists will be updated: Phone number, Voice, Language"
+        )
         only = PreviewPage(editor_client.get(preview.url + "?show=problems"))
         assert [row["Row"] for row in only.rows] == ["3", "4", "5", "6", "8", "9", "10", "11"]
         assert writes(api) == []

@@ -6,6 +6,8 @@ on comes back. A choice that is not one of the three is refused with a clear 400
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from galtea_admin.preferences.models import Appearance
 from tests.html_tree import parse
@@ -67,6 +69,23 @@ def test_a_choice_is_kept_and_the_person_returns_where_they_were(viewer_client, 
     assert response.url == HERE
     assert drawn_theme(viewer_client, response.url) == (theme, [theme])
     assert drawn_theme(viewer_client, "/activity/") == (theme, [theme])  # on every page
+
+
+def test_a_sign_in_reads_the_choice_once_and_later_pages_cost_no_query_for_it(
+    client, operator, api
+):
+    Appearance.objects.create(user=operator, theme="dark")
+    client.force_login(operator)
+
+    with CaptureQueriesContext(connection) as first:
+        assert drawn_theme(client) == ("dark", ["dark"])
+    with CaptureQueriesContext(connection) as later:
+        assert drawn_theme(client, "/activity/") == ("dark", ["dark"])
+
+    def reads(queries) -> int:
+        return sum(Appearance._meta.db_table in query["sql"] for query in queries)
+
+    assert (reads(first), reads(later)) == (1, 0)
 
 
 def test_system_again_leaves_it_to_the_system(viewer_client):

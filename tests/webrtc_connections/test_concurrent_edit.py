@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from galtea_admin.audit.models import ChangeRecord
 from tests.key_leaks import WATCHED_SECRET, pipecat_key
+from tests.pages import FormPage, Page
 from tests.view_cases import page_of
 from tests.webrtc_connections.test_api_key import edit_data
 
@@ -26,21 +27,6 @@ def stored(api, entity_id: str) -> dict:
     return api.get(f"{RESOURCE}/{entity_id}").json()
 
 
-def form_data(response) -> dict:
-    """What the form in `response` would send as it is."""
-    form = page_of(response).one("form", data_submit_once=True)
-    data = {}
-    for element in form.find_all("input"):
-        name, kind = element.attrs.get("name"), element.attrs.get("type")
-        if name and (kind not in ("radio", "checkbox") or "checked" in element.attrs):
-            data[name] = element.attrs.get("value", "")
-    return data
-
-
-def messages_of(response) -> list[str]:
-    return [li.text for li in page_of(response).find_all("li", class_="message")]
-
-
 def test_a_key_set_meanwhile_merges_with_a_rename(editor_client, gateway, api, make_webrtc):
     entity = make_webrtc()
     url = reverse("webrtc_connections:update", args=[entity["id"]])
@@ -54,7 +40,7 @@ def test_a_key_set_meanwhile_merges_with_a_rename(editor_client, gateway, api, m
     assert gateway.bodies("PATCH") == [{"name": "Renamed agent"}]
     now = stored(api, entity["id"])
     assert (now["name"], now["hasApiKey"]) == ("Renamed agent", True)
-    assert messages_of(response) == [
+    assert Page(response).messages == [
         "Saved “Renamed agent”.",
         "Someone else changed “Renamed agent” while you were editing it, and their changes "
         "are kept: API key: not set → set.",
@@ -84,7 +70,7 @@ def test_a_key_typed_while_someone_removed_it_collides_and_is_never_shown(
     assert [p.text for p in field.find_all("p", class_="field-error")] == [
         "Someone else removed the API key meanwhile. Save to keep yours instead."
     ]
-    again = form_data(refused)
+    again = FormPage(refused).submission_data()
     assert again["agent_name"] == "my-agent"
     assert again["api_key"] == ""
 
@@ -112,7 +98,7 @@ def test_both_removing_the_key_is_no_collision(editor_client, gateway, api, make
     assert response.status_code == 200
     assert gateway.bodies("PATCH") == []
     assert stored(api, entity["id"])["hasApiKey"] is False
-    assert messages_of(response) == [
+    assert Page(response).messages == [
         f"Nothing to save: “{entity['name']}” already holds your changes.",
         f"Someone else changed “{entity['name']}” while you were editing it, and their "
         "changes are kept: API key: set → not set.",
