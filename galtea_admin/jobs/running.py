@@ -13,7 +13,10 @@ then it goes on as any job.
 
 Between items the run looks whether someone asked to cancel, and stops sending when they
 did. A 429 (or a refused API key) stops the job: nothing more would get through; so does a
-batch of items that cannot be read at all. Every other failure fails only its item.
+batch of items that cannot be read at all, and an outage: OUTAGE_REQUESTS requests in a row
+that find Galtea unreachable, silent or down. Their items are not failed: those that cannot
+have arrived go back to the items to do, the others stay under way, to be checked on Resume.
+A single such request fails only its items, as every other failure does.
 
 A run gives signs of life (`heartbeat_at`) every JOB_STALE_SECONDS / 4; a job without one
 for JOB_STALE_SECONDS is taken for interrupted (jobs/services.py). Every write of a run is
@@ -34,7 +37,14 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from galtea_admin.galtea.errors import GalteaError, GalteaRateLimited, GalteaUnauthorized
+from galtea_admin.galtea.errors import (
+    GalteaError,
+    GalteaRateLimited,
+    GalteaServerError,
+    GalteaTimeout,
+    GalteaUnauthorized,
+    GalteaUnavailable,
+)
 from galtea_admin.jobs import kinds, services
 from galtea_admin.jobs.kinds import FAILED, JobRefused, Outcome, Work
 from galtea_admin.jobs.models import Job, JobItem
@@ -49,6 +59,11 @@ STOPPING_ERRORS: dict[type[GalteaError], str] = {
     GalteaUnauthorized: "Galtea refused the admin's API key",
 }
 STOPS = tuple(STOPPING_ERRORS)
+# Requests failing in a row because Galtea is down after which the job stops: one dropped
+# connection fails its row only.
+OUTAGE_REQUESTS = 3
+# The gateway's answers when Galtea itself is not there.
+OUTAGE_STATUSES = frozenset({502, 503, 504})
 # When the worker is told to stop, how long the requests under way are waited for.
 UNDER_WAY_GRACE_SECONDS = 5.0
 
@@ -84,6 +99,13 @@ def error_text(error: GalteaError) -> str:
     return f"{error.title}: {error.message}"
 
 
+def is_outage(error: GalteaError) -> bool:
+    """Whether the error says Galtea is down rather than that this item went wrong."""
+    if isinstance(error, GalteaUnavailable | GalteaTimeout):
+        return True
+    return isinstance(error, GalteaServerError) and error.upstream_status in OUTAGE_STATUSES
+
+
 class JobRun:
     def __init__(self, job: Job, kind: kinds.JobKind):
         self.job = job
@@ -95,6 +117,9 @@ class JobRun:
         self.stop_reason: str | None = None
         # Each request on its way: the items it carries (one, or a batch's).
         self.in_flight: dict[Future, list[tuple[JobItem, Work]]] = {}
+        # The latest requests that found Galtea down, in a row, with their errors: failed
+        # once Galtea answers again, given back for Resume if the outage goes on.
+        self.held: list[tuple[list[tuple[JobItem, Work]], GalteaError]] = []
         self.pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix=f"job-{job.pk}")
 
     # --- the run
@@ -174,6 +199,7 @@ class JobRun:
                 future = self.pool.submit(self.kind.perform_many, self.job, works)
                 self.in_flight[future] = group
             if not self.in_flight:
+                self.release_held()
                 return  # stopped (or all done): what is left stays not tried
             finished, _ = wait(list(self.in_flight), self.beat_every, FIRST_COMPLETED)
             self.beat()
@@ -188,6 +214,9 @@ class JobRun:
                 self.unmark(item)  # refused: it did not arrive
             return
         except GalteaError as error:
+            if is_outage(error):
+                self.hold(group, error)
+                return
             outcomes = [Outcome(FAILED, work.label, error_text(error)) for _, work in group]
         except JobRefused:
             raise
@@ -198,12 +227,34 @@ class JobRun:
                 Outcome(FAILED, work.label, "An unexpected error: see the admin's log.")
                 for _, work in group
             ]
+        self.release_held()  # Galtea answered: what found it down before failed alone
         for (item, work), outcome in zip(group, outcomes, strict=True):
             if outcome is None:
                 self.unmark(item)  # not sent: it stays to do
                 continue
             outcome.label = outcome.label or work.label
             self.record(item, outcome)
+
+    def hold(self, group: list[tuple[JobItem, Work]], error: GalteaError) -> None:
+        """A request that found Galtea down: its items wait for the next answer, and
+        OUTAGE_REQUESTS of them in a row (or one once the job is stopping) stop the job."""
+        self.held.append((group, error))
+        if len(self.held) >= OUTAGE_REQUESTS and not self.stop_reason:
+            answered = f": it answered {error.upstream_status}" if error.upstream_status else ""
+            self.stop_reason = f"Galtea stopped answering ({error.title}{answered})"
+        if self.stop_reason:
+            self.release_held()
+
+    def release_held(self) -> None:
+        """The held items fail with their error, or, when the job is stopping, are given
+        back: to do again if they cannot have arrived, else under way, checked on Resume."""
+        held, self.held = self.held, []
+        for group, error in held:
+            for item, work in group:
+                if not self.stop_reason:
+                    self.record(item, Outcome(FAILED, work.label, error_text(error)))
+                elif not error.may_have_arrived:
+                    self.unmark(item)
 
     def collect(self) -> None:
         """Find the items of a job started without them (`JobKind.collect`), then store them
@@ -270,7 +321,9 @@ class JobRun:
         if job.total == 0 and not self.stop_reason:
             self.end(Job.Status.DONE, "No rows matched: there was nothing to do.")
         elif self.stop_reason:
-            self.end(Job.Status.FAILED, f"{self.stop_reason}: {progress}.")
+            self.end(
+                Job.Status.FAILED, f"{self.stop_reason}: {progress}.{services.under_way_note(job)}"
+            )
         elif job.cancel_requested:
             self.end(Job.Status.CANCELLED, f"Cancelled by {job.cancelled_by_name}: {progress}.")
         else:

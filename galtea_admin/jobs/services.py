@@ -262,8 +262,11 @@ def progress_text(job: Job) -> str:
 
 
 def interrupted_text(job: Job) -> str:
-    counts = item_counts(job)
-    text = f"The worker running it stopped: {progress_text(job)}."
-    if counts[JobItem.Status.SENDING]:
-        text += " Whether the rows under way were changed is checked when it is resumed."
-    return text
+    return f"The worker running it stopped: {progress_text(job)}.{under_way_note(job)}"
+
+
+def under_way_note(job: Job) -> str:
+    """For a job that stopped with rows under way: what Resume does with them."""
+    if not item_counts(job)[JobItem.Status.SENDING]:
+        return ""
+    return " Whether the rows under way were changed is checked when it is resumed."

@@ -529,7 +529,8 @@ class ResourceImport(ResourceJobKind):
             try:
                 record = settling.find_created(resource, work.data["values"])
             except GalteaError:
-                return Outcome(FAILED, work.label, f"{error.title}: {error.message} {MAYBE_MADE}")
+                # Raised, not an outcome: in an outage the job stops and checks it on Resume.
+                raise type(error)(f"{error.message} {MAYBE_MADE}") from None
             if record is None:
                 raise
         except GalteaRejected as error:

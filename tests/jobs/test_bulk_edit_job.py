@@ -145,6 +145,44 @@ class TestFailures:
         assert (page.state, page.result) == ("Done", "3 changed, 2 already as asked.")
         assert sorted(r.object_id for r in updates()) == sorted([ids[0], ids[2], ids[4]])
 
+    def test_an_outage_stops_the_job_and_resume_sends_the_rows_it_held(
+        self, editor_client, gateway, api, five_rows, jobs_run_at_once
+    ):
+        ids = ids_of(five_rows)
+        gateway.inject(status(503, "Down for maintenance."), PATCH, "/phoneConnections/.+")
+
+        job_id = started_job_id(start(editor_client, ids, agent_speaks_first="true"))
+
+        page = open_job(editor_client, job_id)
+        assert page.state == "Failed"
+        assert page.result == (
+            "Galtea stopped answering (Galtea had an internal error: it answered 503): 0"
+            " changed, 2 already as asked, 3 under way. Whether the rows under way were changed"
+            " is checked when it is resumed."
+        )
+        assert patched(api) == []  # the gateway answered them all
+        gateway.clear()
+
+        editor_client.post(f"/jobs/{job_id}/resume/")
+
+        assert sorted(patched(api)) == sorted([ids[0], ids[2], ids[4]])
+        page = open_job(editor_client, job_id)
+        assert (page.state, page.result) == ("Done", "3 changed, 2 already as asked.")
+
+    def test_galtea_down_for_fewer_requests_in_a_row_fails_those_rows_only(
+        self, editor_client, gateway, api, five_rows, jobs_run_at_once
+    ):
+        jobs_run_at_once.GALTEA_JOB_CONCURRENCY = 1
+        ids = ids_of(five_rows)
+        for entity_id in (ids[2], ids[4]):  # the last two of the three to change
+            gateway.inject(status(503, "Down."), PATCH, f"/phoneConnections/{entity_id}")
+
+        job_id = started_job_id(start(editor_client, ids, agent_speaks_first="true"))
+
+        page = open_job(editor_client, job_id)
+        assert (page.state, page.result) == ("Done", "1 changed, 2 already as asked, 2 failed.")
+        assert speaks_first(api, five_rows) == [True, True, False, True, False]
+
     def test_rows_that_cannot_be_read_stop_the_job_until_it_is_resumed(
         self, editor_client, gateway, api, five_rows, jobs_run_at_once
     ):

@@ -290,6 +290,47 @@ class TestImport:
         assert open_job(editor_client, job_id).result == "4 imported."
         assert sorted(named(api, marker)) == [f"{marker} {n}" for n in range(4)]
 
+    def test_an_outage_stops_the_import_and_resume_checks_what_was_under_way(
+        self, editor_client, gateway, api, product, marker, jobs_run_at_once
+    ):
+        """Galtea goes down while the third row is sent (its create arrives, its answer is
+        lost) and stays down: three rows in a row cannot be confirmed, so the job stops
+        with them under way instead of failing every row. Resume finds the one that
+        arrived and sends the others, each once."""
+        jobs_run_at_once.GALTEA_JOB_CONCURRENCY = 1
+        down = []
+
+        def go_down_on_the_third_create(request, forward):
+            if down:
+                return RESET
+            if request.method == POST and request.json().get("name") == f"{marker} 2":
+                forward(request)
+                down.append(True)
+                return RESET
+            return forward(request)
+
+        gateway.inject(Fault("outage", go_down_on_the_third_create))
+        job_id = run_import(editor_client, a_file(marker, product, 6))
+
+        page = open_job(editor_client, job_id)
+        assert page.state == "Failed"
+        assert page.result == (
+            "Galtea stopped answering (Galtea cannot be reached): 2 imported, 3 under way, 1 not"
+            " tried. Whether the rows under way were changed is checked when it is resumed."
+        )
+        assert "failed" not in [outcome for _, outcome, _ in page.report]
+        assert "Resume" in page.buttons()
+        assert sorted(named(api, marker)) == [f"{marker} {n}" for n in range(3)]
+        gateway.clear()
+        gateway.forget()
+
+        editor_client.post(f"/jobs/{job_id}/resume/")
+
+        assert open_job(editor_client, job_id).result == "6 imported."
+        assert creates(gateway) == [f"{marker} {n}" for n in (3, 4, 5)]  # the 3rd arrived
+        rows = api.get("/phoneConnections", params={"name": marker, "limit": 100}).json()
+        assert sorted(row["name"] for row in rows) == [f"{marker} {n}" for n in range(6)]
+
     def test_the_report_downloads_as_csv_with_formulas_escaped(
         self, editor_client, api, product, marker, jobs_run_at_once
     ):
