@@ -180,7 +180,7 @@ class ImportPreviewView(ResourceView):
         counts = importing.import_counts(draft.rows, choice)
         rows = draft.rows if show == ALL else [r for r in draft.rows if r["values"] is None]
         page = Paginator(rows, PREVIEW_ROWS).get_page(request.GET.get("page"))
-        fields = [name for name, _, _ in draft.params["columns"]]
+        fields = [(name, label) for name, _, label in draft.params["columns"]]
         describe = self.resource.value_describer()  # one for the page: its lookups once
         context = {
             "draft": draft,
@@ -209,12 +209,12 @@ class ImportPreviewView(ResourceView):
             "next": link(page.next_page_number()) if page.has_next() else None,
         }
 
-    def shown(self, row: dict, fields: list[str], choice: str, describe) -> dict:
-        """A preview row: each column's value as it will be sent (and as typed, when that
-        differs), what will happen to it and why."""
+    def shown(self, row: dict, fields: list[tuple[str, str]], choice: str, describe) -> dict:
+        """A preview row: each column's label and value as it will be sent (and as typed,
+        when that differs), what will happen to it and why."""
         values = row["values"] or {}
         cells = []
-        for name in fields:
+        for name, label in fields:
             typed = row["cells"].get(name, "")
             if name == importing.PRODUCT:
                 value = row["product"] or typed
@@ -225,7 +225,8 @@ class ImportPreviewView(ResourceView):
             else:
                 value = typed
             shown = str(value or EMPTY)
-            cells.append((shown, typed if typed and typed.casefold() != shown.casefold() else ""))
+            typed = typed if typed and typed.casefold() != shown.casefold() else ""
+            cells.append((label, shown, typed))
         outcome = importing.row_outcome(row, choice)
         changes = (row["existing"] or {}).get("changes", [])
         labels = [self.resource.field_labels.get(name, name) for name in changes]

@@ -4,12 +4,16 @@ scrolls sideways (WCAG 1.4.10: tables scroll inside their own box)."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 
 from galtea_admin.preferences.models import Appearance
 from tests.browser.conftest import PASSWORD, sign_in
+from tests.phone_connections.import_pages import HEADER, IMPORT_URL, csv_bytes
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,6 +72,19 @@ def every_page(emulator) -> list[str]:
     ]
 
 
+def import_preview(page, admin_url: str, emulator) -> str:
+    """The preview of a file with a row to create and one with problems: its path."""
+    product = one(emulator, "/products")["name"]
+    rows = [HEADER, ["Preview row", "+14155552671", product, "yes"], ["Bad row", "+1 555", "", ""]]
+    page.goto(admin_url + IMPORT_URL)
+    page.get_by_label("A file").set_input_files(
+        {"name": "lines.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}
+    )
+    page.get_by_role("button", name="Preview the import").click()
+    page.wait_for_url(re.compile(r".*/phone-connections/import/\d+/$"))
+    return urlsplit(page.url).path
+
+
 @pytest.mark.parametrize("device", list(DEVICES))
 def test_no_page_has_an_accessibility_violation(
     browser, admin_site, browser_emulator, django_user_model, device
@@ -84,7 +101,8 @@ def test_no_page_has_an_accessibility_violation(
         found["/accounts/login/"] = axe.run(page, options=WCAG_21_AA).response["violations"]
         sign_in(page, "manager")
         dark = scheme == "dark" or theme == "dark"
-        for path in every_page(browser_emulator):
+        preview = import_preview(page, admin_site.url, browser_emulator)
+        for path in [*every_page(browser_emulator), preview]:
             page.goto(admin_site.url + path)
             background = page.evaluate("getComputedStyle(document.documentElement).background")
             assert background.startswith(PAGE_BACKGROUND[dark]), (path, background)
