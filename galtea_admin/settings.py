@@ -261,7 +261,7 @@ SESSION_COOKIE_AGE = env_number("DJANGO_SESSION_SECONDS", 8 * 3600, int)
 # that name out from that address, for LOGIN_LOCKOUT_SECONDS after the last failure.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "galtea_admin.accounts.backends.PermissionsBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_number("LOGIN_FAILURE_LIMIT", 5, int)
