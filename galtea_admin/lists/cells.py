@@ -4,6 +4,8 @@ and a resource's own `<app>/_cells.html`."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.template import engines
 from django.utils.safestring import SafeString
 
@@ -13,8 +15,20 @@ SHARED = "lists/_cells.html"
 def draw(template: str, macro: str, *args) -> SafeString:
     """The HTML of `macro` in `template` (a Jinja2 template of macros) called with `args`;
     safe in any template, Django's or Jinja2's."""
-    module = engines["jinja2"].env.get_template(template).module
-    return SafeString(getattr(module, macro)(*args))
+    return SafeString(getattr(macros(template), macro)(*args))
+
+
+def macros(template: str):
+    """The macros of `template`: loaded once, unless templates are reloaded when changed."""
+    environment = engines["jinja2"].env
+    if environment.auto_reload:
+        return environment.get_template(template).module
+    return loaded_macros(template)
+
+
+@cache
+def loaded_macros(template: str):
+    return engines["jinja2"].env.get_template(template).module
 
 
 def link(url: str, content) -> SafeString:

@@ -13,9 +13,10 @@ import django_tables2 as tables
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 from django_tables2.data import TableData
 from django_tables2.utils import OrderBy
+from markupsafe import Markup
 
 from galtea_admin.galtea import contract
 from galtea_admin.lists import cells
@@ -163,21 +164,26 @@ class ListTable(tables.Table):
 
     @property
     def body_rows(self) -> list[dict]:
-        """Each row of the page: {"record", "id", "label", "cells": [(td attributes, content)],
-        "links": {page name: URL}} (dicts: the template reads them fastest). The link column's
-        content links to the row's page."""
-        readers = [
-            (self._cell_reader(bound), with_space(bound.attrs["td"].as_html()), bound.name)
-            for bound in self.columns
-        ]
+        """Each row of the page: {"record", "id", "label", "cells", "links": {page name: URL}}
+        (dicts: the template reads them fastest). A cell is (td attributes, column label,
+        content, title): the title, the content's text, only for a cell cut short. The link
+        column's content links to the row's page."""
+        readers = []
+        for bound in self.columns:
+            attrs = with_space(bound.attrs["td"].as_html())
+            clipped = "cell-clip" in attrs
+            linking = bound.name == self.link_column
+            readers.append((self._cell_reader(bound), attrs, str(bound.header), clipped, linking))
+        texts: dict[str, str] = {}  # a cell's text by its HTML (a product's cell, say, repeats)
         rows = []
         for row in self.page.object_list:
             record = row.record
             detail, links = self.row_links(record)
-            cells = [
-                (attrs, linked(read(record), detail) if name == self.link_column else read(record))
-                for read, attrs, name in readers
-            ]
+            cells = []
+            for read, attrs, label, clipped, linking in readers:
+                content = read(record)
+                title = cell_text(content, texts) if clipped else None
+                cells.append((attrs, label, linked(content, detail) if linking else content, title))
             rows.append(
                 {
                     "record": record,
@@ -227,6 +233,16 @@ class ListTable(tables.Table):
 
 
 MISSING = object()
+
+
+def cell_text(content, texts: dict[str, str]) -> str:
+    """The text a cell shows, without its markup (its title when it is cut short)."""
+    if not isinstance(content, SafeData):
+        return " ".join(str(content).split())
+    text = texts.get(content)
+    if text is None:
+        text = texts[content] = Markup(content).striptags()  # noqa: S704 (safe already)
+    return text
 
 
 def linked(content, url: str | None):

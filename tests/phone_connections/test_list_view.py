@@ -593,8 +593,7 @@ class TestCost:
         assert tables == [
             "django_session",  # their session (in the database, which every worker shares)
             "auth_user",  # who is signed in
-            "auth_permission",  # their own permissions
-            "auth_permission",  # their roles' permissions
+            "auth_permission",  # their own and their roles' permissions
             "preferences_tableconfig",  # their columns
             "preferences_savedview",  # the saved views they see
         ]
