@@ -49,6 +49,7 @@ serve: $(RUNTIME)
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=false PY=$(BIN)/python exec bin/with-workers $(BIN)/gunicorn galtea_admin.wsgi \
+		--config python:galtea_admin.gunicorn_hooks \
 		--bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-4} \
 		--worker-class gthread --threads $${GUNICORN_THREADS:-8} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"

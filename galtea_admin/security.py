@@ -60,11 +60,17 @@ class RequestBodyLimitMiddleware:
             limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
             context = {
                 "limit_mb": limit_mb,
-                "limit_bytes": settings.MAX_REQUEST_BODY_BYTES,
+                "limit_bytes": import_upload_limit(),
                 "import_url": import_page(request),
             }
             return render(request, "413.html", context, status=413)
         return self.get_response(request)
+
+
+def import_upload_limit() -> int:
+    """The largest file an import takes: its own limit, or the cap on a request's size if
+    that is lower."""
+    return min(settings.IMPORT_MAX_BYTES, settings.MAX_REQUEST_BODY_BYTES)
 
 
 def import_page(request) -> str | None:

@@ -178,6 +178,8 @@ def start_admin(
     args = [
         str(BIN / "gunicorn"),
         "galtea_admin.wsgi",
+        "--config",
+        "python:galtea_admin.gunicorn_hooks",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

@@ -32,6 +32,7 @@ from galtea_admin.lists.importing import KIND, SKIP, UPDATE
 from galtea_admin.lists.navigation import safe_next
 from galtea_admin.lists.registry import EMPTY
 from galtea_admin.lists.views import ResourceView
+from galtea_admin.security import import_upload_limit
 
 PREVIEW_ROWS = 100
 ALL, PROBLEMS = "all", "problems"
@@ -53,7 +54,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            f"{ACCEPTED}, at most {megabytes(upload_limit(settings.IMPORT_MAX_BYTES))} and "
+            f"{ACCEPTED}, at most {megabytes(import_upload_limit())} and "
             f"{settings.IMPORT_MAX_ROWS:,} rows; the first row names the columns."
         )
         self.fields["file"].widget.attrs["accept"] = ".csv,.tsv,.txt,.xlsx,.json"
@@ -65,12 +66,6 @@ class ImportForm(forms.Form):
         if not data.get("file") and not (data.get("rows") or "").strip():
             raise forms.ValidationError("Choose a file, or paste rows.")
         return data
-
-
-def upload_limit(import_bytes: int) -> int:
-    """The largest file that gets through: the import's limit, or the admin's cap on a
-    request's size if that is lower."""
-    return min(import_bytes, settings.MAX_REQUEST_BODY_BYTES)
 
 
 class ImportView(ResourceView):

@@ -111,6 +111,17 @@ class TestSize:
         )
         assert page.link("Back to the import") == IMPORT_URL
 
+    def test_the_413_names_the_imports_own_limit_when_it_is_the_lower(
+        self, editor_client, settings, product
+    ):
+        settings.MAX_REQUEST_BODY_BYTES = 4096
+        settings.IMPORT_MAX_BYTES = 2048
+        form = ImportFormPage(editor_client.get(IMPORT_URL))
+        answer = upload(editor_client, "big.csv", big_csv(product, 300))
+        assert answer.status_code == 413
+        assert "larger than the 2.0 KB one import takes" in Page(answer).main_text
+        assert "at most 2 KB and" in form.main_text  # the form names the same limit
+
     def test_the_form_states_the_limits(self, editor_client, settings):
         settings.IMPORT_MAX_ROWS = 500
         page = ImportFormPage(editor_client.get(IMPORT_URL))
