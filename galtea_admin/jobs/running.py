@@ -137,6 +137,7 @@ class JobRun:
                 if not batch:
                     break
                 self.run_batch(batch)
+            self.release_held()
             self.finish()
         except Superseded:
             logger.warning("Job %s: run %s was given up on; it stops", self.job.pk, self.attempt)
@@ -199,7 +200,6 @@ class JobRun:
                 future = self.pool.submit(self.kind.perform_many, self.job, works)
                 self.in_flight[future] = group
             if not self.in_flight:
-                self.release_held()
                 return  # stopped (or all done): what is left stays not tried
             finished, _ = wait(list(self.in_flight), self.beat_every, FIRST_COMPLETED)
             self.beat()
