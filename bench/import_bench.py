@@ -24,6 +24,9 @@ import requests
 from scenarios import BENCH_NAME_PREFIX, TIMEOUT, Context, Row, ms, verdict
 from servers import PYTHON, REPO, Processes, memory_kib, reset_peak_memory
 
+# Importing servers has put the repository on the path.
+from galtea_admin.jobs.worker_commands import job_worker_args
+
 CONCURRENCY = 4  # GALTEA_JOB_CONCURRENCY's default
 # Rows imported at each added latency: the large file at +0 ms (where it takes a minute or
 # so), the 1,000 rows of the throughput figure at +50 ms.
@@ -40,7 +43,7 @@ BATCH_DELETE = 100
 
 def start_worker(processes: Processes, workdir: Path, env: dict[str, str], tag: str):
     """One `manage.py db_worker`, as bin/with-workers starts it."""
-    args = [PYTHON, str(REPO / "manage.py"), "db_worker", "--no-reload", "--no-startup-delay"]
+    args = [PYTHON, str(REPO / "manage.py"), *job_worker_args("database")]
     env = {**env, "GALTEA_JOB_CONCURRENCY": str(CONCURRENCY)}
     return processes.start(args, workdir / f"worker-{tag}.log", env=env)
 

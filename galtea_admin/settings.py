@@ -16,6 +16,7 @@ import django
 from django.core.exceptions import ImproperlyConfigured
 
 from galtea_admin.galtea import contract
+from galtea_admin.jobs.worker_commands import JOB_WORKER_COMMANDS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -98,25 +99,14 @@ GALTEA_RECORDING_ORIGINS = tuple(
 # chosen here and only here: "database" keeps the queue in the admin's own database, run by
 # `manage.py db_worker`; "rq" keeps it in Redis (REDIS_URL; the default when one is set), run
 # by `manage.py rqworker`; "immediate" runs each job inside the request that starts it (no
-# worker: for tests). JOB_WORKER_ARGS is how bin/with-workers starts a worker for it.
+# worker: for tests). JOB_WORKER_ARGS is how bin/with-workers starts a worker for it; the
+# commands are in jobs/worker_commands.py, which the tests and the benchmark read too.
 JOBS_REDIS_URL = env_str("REDIS_URL")
 JOBS_BACKEND = env_str("JOBS_BACKEND") or ("rq" if JOBS_REDIS_URL else "database")
 TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
     "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
     "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-}
-JOB_WORKER_COMMANDS = {
-    "database": ("db_worker", "--no-reload", "--no-startup-delay"),
-    # rq's worker runs each job in a forked process, told to stop gently (jobs/rq_worker.py).
-    "rq": (
-        "rqworker",
-        "--job-class",
-        "django_tasks_rq.Job",
-        "--worker-class",
-        "galtea_admin.jobs.rq_worker.JobWorker",
-    ),
-    "immediate": (),
 }
 if JOBS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import requests
 
+from galtea_admin.jobs.worker_commands import job_worker_args
 from tests.emulator_process import REPO_ROOT, RunningEmulator, free_port
 from tests.jobs.pages import JOB_PATH, LEAVE, JobPage, job_url
 
@@ -121,9 +122,8 @@ class Stack:
     def start_worker(self, args: list[str] | None = None) -> subprocess.Popen:
         """A `db_worker`, or the worker `args` say (`manage.py` ARGS: another backend's)."""
         name = f"worker-{len(self.workers) + 1}"
-        worker = self.launch(
-            name, args or ["db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
-        )
+        # Polling more often than by default keeps the tests short.
+        worker = self.launch(name, args or job_worker_args("database", "--interval", "0.2"))
         self.workers.append(worker)
         return worker
 
