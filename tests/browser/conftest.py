@@ -70,6 +70,16 @@ def sign_in(page, username: str = "ops", password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def open_signed_in(page, url: str, username: str = "ops", password: str = PASSWORD):
+    """Open `url` signed out, sign in as `username` on the page it sends to, and wait to be
+    back at `url`: the page, for the test to go on with."""
+    page.goto(url)
+    assert "/accounts/login/" in page.url, f"{url} did not ask to sign in"
+    sign_in(page, username, password)
+    page.wait_for_url(url)
+    return page
+
+
 def worker_stack(directory: Path, *, latency_ms: int, users: dict[str, str], **settings):
     """The admin and a real worker as processes of their own (tests/jobs/stack.py) against an
     emulator taking `latency_ms` per answer, with `users` (username → role), for a module's

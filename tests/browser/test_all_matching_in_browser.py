@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 from tests.browser.test_jobs_in_browser import violations
 from tests.emulator_process import start_emulator
 from tests.jobs.stack import PASSWORD, Stack, migrated_database
@@ -44,10 +44,7 @@ def test_every_row_matching_the_filters_is_deleted_by_a_job(browser, stack, arti
     others = [create_row(stack.emulator, name=f"Kept {uuid.uuid4().hex[:8]}") for _ in range(2)]
     filtered = f"/phone-connections/?{urlencode({'name': marker, 'sort': 'name'})}"
     context = browser.new_context(viewport={"width": 1366, "height": 1000})
-    page = context.new_page()
-    page.goto(stack.admin_url + filtered)
-    sign_in(page, "mona", PASSWORD)
-    page.wait_for_url(stack.admin_url + filtered)
+    page = open_signed_in(context.new_page(), stack.admin_url + filtered, "mona", PASSWORD)
     expect(page.locator("table.data-table tbody tr")).to_have_count(25)
 
     offer = page.get_by_label("Select all rows matching these filters")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from galtea_admin.accounts.roles import MANAGER, ensure_roles
 from galtea_admin.audit.models import ChangeRecord
-from tests.browser.conftest import PASSWORD, sign_in
+from tests.browser.conftest import PASSWORD, open_signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -73,10 +73,7 @@ def test_manager_deletes_selected_rows_and_returns_to_the_filtered_list(
     alpha, bravo, charlie, delta = (row["name"] for row in rows)
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.goto(admin_site.url + filtered)
-    sign_in(page, "boss")
-    page.wait_for_url(admin_site.url + filtered)
+    page = open_signed_in(context.new_page(), admin_site.url + filtered, "boss")
     table_rows = page.locator("table.data-table tbody tr")
     expect(table_rows).to_have_count(4)
 
@@ -134,10 +131,7 @@ def test_delete_selected_waits_for_a_ticked_row_mouse_or_keyboard(
     marker = rows[0]["name"].rsplit(" ", 1)[0]
     filtered = f"/phone-connections/?{urlencode({'name': marker, 'sort': 'name'})}"
     context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.goto(admin_site.url + filtered)
-    sign_in(page, "boss")
-    page.wait_for_url(admin_site.url + filtered)
+    page = open_signed_in(context.new_page(), admin_site.url + filtered, "boss")
     delete_selected = page.get_by_role("button", name="Delete selected…")
 
     expect(delete_selected).to_be_disabled()
@@ -163,10 +157,7 @@ def test_without_javascript_delete_selected_stays_usable_and_the_server_says_why
     marker = rows[0]["name"].rsplit(" ", 1)[0]
     filtered = f"/phone-connections/?{urlencode({'name': marker, 'sort': 'name'})}"
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(admin_site.url + filtered)
-    sign_in(page, "boss")
-    page.wait_for_url(admin_site.url + filtered)
+    page = open_signed_in(context.new_page(), admin_site.url + filtered, "boss")
     delete_selected = page.get_by_role("button", name="Delete selected…")
 
     expect(delete_selected).to_be_enabled()

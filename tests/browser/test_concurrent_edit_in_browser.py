@@ -4,7 +4,7 @@ saves go through, and the one who saves last is told what the other changed."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 from tests.phone_connections.pages import create_row, delete_row, unique_name
 
 pytestmark = [
@@ -22,14 +22,8 @@ def test_edits_of_different_fields_merge_and_the_second_hears_of_the_first(
     first = browser.new_context(viewport={"width": 1366, "height": 900})
     second = browser.new_context(viewport={"width": 1366, "height": 900})
     try:
-        mine = first.new_page()
-        mine.goto(edit)
-        sign_in(mine, "editor")
-        mine.wait_for_url(edit)
-        theirs = second.new_page()
-        theirs.goto(edit)
-        sign_in(theirs, "editor")
-        theirs.wait_for_url(edit)
+        mine = open_signed_in(first.new_page(), edit, "editor")
+        theirs = open_signed_in(second.new_page(), edit, "editor")
 
         theirs.get_by_label("Voice (optional)").select_option(label="Jack (en-US)")
         theirs.get_by_role("button", name="Save", exact=True).click()

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,10 +25,7 @@ def test_editor_adds_a_connection_from_a_filtered_list(
     filtered = f"/phone-connections/?{urlencode({'product': product['id'], 'name': marker})}"
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.goto(admin_site.url + filtered)
-    sign_in(page, "editor")
-    page.wait_for_url(admin_site.url + filtered)
+    page = open_signed_in(context.new_page(), admin_site.url + filtered, "editor")
     expect(
         page.get_by_role("heading", name="No phone connections match these filters")
     ).to_be_visible()
@@ -68,10 +65,7 @@ def test_editor_adds_a_connection_from_a_filtered_list(
     ]
 
     viewer = browser.new_context(viewport={"width": 1400, "height": 1000})
-    other = viewer.new_page()
-    other.goto(admin_site.url + filtered)
-    sign_in(other, "ops")
-    other.wait_for_url(admin_site.url + filtered)
+    other = open_signed_in(viewer.new_page(), admin_site.url + filtered, "ops")
     expect(other.locator("table.data-table tbody tr")).to_have_count(1)
     expect(other.get_by_role("link", name="Add phone connection")).to_have_count(0)
     expect(other.get_by_role("link", name=re.compile(r"^(Edit|Delete)\b"))).to_have_count(0)

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,9 +17,7 @@ def test_a_refused_save_focuses_its_first_field_in_error(browser, admin_site, br
     product = browser_emulator.get("/products").json()[0]
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     try:
-        page.goto(f"{admin_site.url}/phone-connections/new/")
-        sign_in(page, "editor")
-        page.wait_for_url("**/phone-connections/new/")
+        open_signed_in(page, f"{admin_site.url}/phone-connections/new/", "editor")
         page.get_by_label("Product").select_option(label=product["name"])
         page.get_by_label("Name").fill(f"Focus line {uuid.uuid4().hex[:8]}")
         page.get_by_label("Phone number").fill("12")

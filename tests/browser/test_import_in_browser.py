@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, worker_stack
+from tests.browser.conftest import open_signed_in, worker_stack
 from tests.browser.test_jobs_in_browser import violations
 from tests.jobs.stack import PASSWORD
 from tests.phone_connections.import_pages import HEADER, csv_bytes
@@ -45,10 +45,9 @@ def test_upload_preview_run_progress_report(browser, stack, artifacts):
     ]
     rows.append([f"{marker} bad", "+1 555", product["name"], "", "", ""])
     context = browser.new_context(viewport={"width": 1366, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.goto(stack.admin_url + "/phone-connections/")
-    sign_in(page, "eddie", PASSWORD)
-    page.wait_for_url(stack.admin_url + "/phone-connections/")
+    page = open_signed_in(
+        context.new_page(), stack.admin_url + "/phone-connections/", "eddie", PASSWORD
+    )
 
     page.get_by_role("link", name="Import…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import phone connections")

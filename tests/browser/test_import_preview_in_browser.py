@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 from tests.phone_connections.import_pages import HEADER, IMPORT_URL, csv_bytes
 
 pytestmark = [
@@ -65,10 +65,7 @@ def preview(browser, admin_site, browser_emulator):
         [f"{marker} bad", "+1 555", "No such product", "maybe", "", ""],
     ]
     context = browser.new_context(viewport={"width": LAPTOP[0], "height": LAPTOP[1]})
-    page = context.new_page()
-    page.goto(admin_site.url + IMPORT_URL)
-    sign_in(page, "editor")
-    page.wait_for_url(admin_site.url + IMPORT_URL)
+    page = open_signed_in(context.new_page(), admin_site.url + IMPORT_URL, "editor")
     page.get_by_label("A file").set_input_files(
         {"name": "lines.csv", "mimeType": "text/csv", "buffer": csv_bytes(rows)}
     )

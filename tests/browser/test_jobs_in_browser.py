@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 from tests.browser.test_accessibility import WCAG_21_AA
 from tests.emulator_process import start_emulator
 from tests.jobs.stack import PASSWORD, Stack, migrated_database
@@ -59,10 +59,7 @@ def test_edit_selected_runs_as_a_job_whose_page_shows_its_progress(browser, stac
     marker = rows[0]["name"].rsplit(" ", 1)[0]
     filtered = f"/phone-connections/?{urlencode({'name': marker, 'sort': 'name'})}"
     context = browser.new_context(viewport={"width": 1366, "height": 1000})
-    page = context.new_page()
-    page.goto(stack.admin_url + filtered)
-    sign_in(page, "eddie", PASSWORD)
-    page.wait_for_url(stack.admin_url + filtered)
+    page = open_signed_in(context.new_page(), stack.admin_url + filtered, "eddie", PASSWORD)
     expect(page.locator("table.data-table tbody tr")).to_have_count(ROWS)
 
     page.get_by_role("checkbox", name="Select all on this page").check()

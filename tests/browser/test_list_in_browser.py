@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,10 +25,7 @@ def visible_rows(page) -> list[tuple[str, str]]:
 def test_filter_sort_page_share(browser, admin_site, artifacts):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=admin_site.url)
-    page = context.new_page()
-    page.goto(admin_site.url + "/phone-connections/")
-    sign_in(page)
-    page.wait_for_url("**/phone-connections/")
+    page = open_signed_in(context.new_page(), admin_site.url + "/phone-connections/")
 
     product_name = page.locator("#id_product label").first.inner_text().strip()
     page.get_by_role("group", name="Product").get_by_label(product_name).check()

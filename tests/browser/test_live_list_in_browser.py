@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,9 +28,7 @@ def names(page) -> list[str]:
 def test_typing_a_filter_changes_the_rows_without_a_reload(browser, admin_site):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     try:
-        page.goto(f"{admin_site.url}/phone-connections/")
-        sign_in(page)
-        page.wait_for_url("**/phone-connections/")
+        open_signed_in(page, f"{admin_site.url}/phone-connections/")
         page.evaluate("window.sameDocument = true")
         before = names(page)
 
@@ -68,9 +66,7 @@ def test_without_javascript_the_same_filter_reloads_the_page(browser, admin_site
     )
     page = context.new_page()
     try:
-        page.goto(f"{admin_site.url}/phone-connections/")
-        sign_in(page)
-        page.wait_for_url("**/phone-connections/")
+        open_signed_in(page, f"{admin_site.url}/phone-connections/")
 
         page.get_by_label("Name contains").fill("Support")
         page.get_by_role("button", name="Apply").click()
@@ -86,9 +82,7 @@ def test_without_javascript_the_same_filter_reloads_the_page(browser, admin_site
 def test_moving_a_column_happens_in_place_and_keeps_the_chooser_open(browser, admin_site):
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     try:
-        page.goto(f"{admin_site.url}/phone-connections/?sort=name")
-        sign_in(page)
-        page.wait_for_url("**/phone-connections/?sort=name")
+        open_signed_in(page, f"{admin_site.url}/phone-connections/?sort=name")
         page.evaluate("window.sameDocument = true")
         page.locator("#column-choices summary").click()
         move = page.locator("#column-choices button[value='voice:down']")
@@ -112,9 +106,7 @@ def test_signed_out_meanwhile_the_sign_in_page_shows_as_itself(browser, admin_si
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     try:
-        page.goto(f"{admin_site.url}/phone-connections/")
-        sign_in(page)
-        page.wait_for_url("**/phone-connections/")
+        open_signed_in(page, f"{admin_site.url}/phone-connections/")
         context.clear_cookies()
         page.evaluate("window.sameDocument = true")
 

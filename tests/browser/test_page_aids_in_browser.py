@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from galtea_admin.preferences.models import SavedView
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,10 +20,7 @@ LIST = "/phone-connections/"
 @pytest.fixture
 def page(browser, admin_site):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
-    opened = context.new_page()
-    opened.goto(admin_site.url + LIST)
-    sign_in(opened)
-    opened.wait_for_url(admin_site.url + LIST)
+    opened = open_signed_in(context.new_page(), admin_site.url + LIST)
     yield opened
     context.close()
 

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD, sign_in
+from tests.browser.conftest import PASSWORD, open_signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -65,11 +65,7 @@ def signed_in_page(browser, admin_site, size, *, javascript: bool = True):
     context = browser.new_context(
         viewport={"width": width, "height": height}, java_script_enabled=javascript
     )
-    page = context.new_page()
-    page.goto(admin_site.url + LIST)
-    sign_in(page, "manager")
-    page.wait_for_url(admin_site.url + LIST)
-    return page
+    return open_signed_in(context.new_page(), admin_site.url + LIST, "manager")
 
 
 def lists(browser_emulator) -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from galtea_admin.preferences.models import Appearance
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,11 +26,7 @@ def opened(browser, admin_site, *, scheme: str, javascript: bool = True):
         color_scheme=scheme,
         java_script_enabled=javascript,
     )
-    page = context.new_page()
-    page.goto(admin_site.url + HERE)
-    sign_in(page)
-    page.wait_for_url(admin_site.url + HERE)
-    return page
+    return open_signed_in(context.new_page(), admin_site.url + HERE)
 
 
 def test_the_system_is_followed_until_the_person_chooses(browser, admin_site):

@@ -10,7 +10,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_signed_in
 from tests.emulator_process import start_emulator
 
 pytestmark = [
@@ -65,9 +65,7 @@ def test_editor_plays_a_call_and_detaches_a_version(
     page = context.new_page()
     blocked = []
     page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
-    page.goto(detail)
-    sign_in(page, "editor")
-    page.wait_for_url(detail)
+    open_signed_in(page, detail, "editor")
     expect(page.get_by_role("heading", name=connection["name"], level=1)).to_be_visible()
 
     used_by = page.locator("section[aria-labelledby=used-by-title]")
@@ -151,10 +149,7 @@ def test_a_recording_galtea_will_not_hand_out_says_so_in_place(
     detail = f"{admin_site.url}/phone-connections/{connection['id']}/"
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.goto(detail)
-    sign_in(page)
-    page.wait_for_url(detail)
+    page = open_signed_in(context.new_page(), detail)
     player = page.locator("section[aria-labelledby=recent-calls-title] [data-recording]").first
     play = player.get_by_role("button", name="Play recording")
     play.click()
