@@ -81,7 +81,7 @@ def test_every_row_matching_the_filters_is_deleted_by_a_job(browser, stack, arti
     status = page.locator(".job-status .badge")
     expect(status).to_have_text("Done", timeout=30_000)
     expect(page.locator(".job-result")).to_have_text(f"{ROWS} deleted.")
-    expect(page.locator("#job-counts")).to_contain_text(f"{ROWS} of {ROWS}:")
+    expect(page.locator("#job-counts")).to_have_count(0)  # the result says it all
     expect(page.locator("table.job-report tbody tr")).to_have_count(ROWS)
     page.screenshot(path=str(artifacts / "all-matching-done.png"), full_page=True)
     assert violations(page) == []

@@ -52,8 +52,10 @@ class JobPage(Page):
         return self.doc.one("p", class_="job-status").one("span", class_="badge").text
 
     @property
-    def counts(self) -> str:
-        return self.doc.one(id="job-counts").text
+    def counts(self) -> str | None:
+        """The counts as the job goes (None once it has ended: its result gives them)."""
+        found = self.doc.find(id="job-counts")
+        return found.text if found is not None else None
 
     @property
     def result(self) -> str:

@@ -147,7 +147,7 @@ class TestDeleteAllMatching:
         job = open_job(manager_client, started_job_id(response))
         assert job.state == "Done"
         assert job.result == f"{ROWS} deleted."
-        assert job.counts.startswith(f"{ROWS} of {ROWS}:")
+        assert job.counts is None  # the result gives the counts once the job has ended
         assert all(fetch(api, row["id"]) is None for row in matching_rows)
         assert all(fetch(api, row["id"]) is not None for row in other_rows)
         requests = api.requests_received()
@@ -333,7 +333,6 @@ class TestAJobThatHadNotFoundItsRows:
         assert page.result == (
             "The worker running it stopped: nothing was done (its rows were still being found)."
         )
-        assert page.counts == "Nothing was done: its rows were still being found."
         assert "Resume" in page.buttons()
         settings.TASKS = {
             "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
