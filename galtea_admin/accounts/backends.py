@@ -1,8 +1,8 @@
 """Django's ModelBackend, with a person's permissions read in one query instead of two.
 
 Every page asks what its reader may do; the stock backend reads the permissions given to
-the person and those of their roles (groups) in two queries with joins, which made them
-the dearest part of a list page's own work (see bench/README.md).
+the person and those of their roles (groups) in two queries with joins, one of the dearer
+parts of a list page's own work (bench/README.md).
 """
 
 from __future__ import annotations
