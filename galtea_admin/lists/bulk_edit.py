@@ -17,12 +17,10 @@ import dataclasses
 from django import forms
 
 from galtea_admin.audit import recording
-from galtea_admin.galtea.errors import GalteaNotFound
-from galtea_admin.galtea.resources import resource_update
 from galtea_admin.jobs import kinds
 from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, Outcome, Work
 from galtea_admin.jobs.services import job_start
-from galtea_admin.lists import all_matching, bulk, editing
+from galtea_admin.lists import all_matching, bulk
 from galtea_admin.lists.job_kinds import AllMatchingJobKind
 from galtea_admin.lists.registry import EMPTY
 from galtea_admin.lists.resource_forms import in_sentence
@@ -197,18 +195,9 @@ class BulkEdit(AllMatchingJobKind):
 
     def perform(self, job, work):
         resource, change = self.resource(job), work.payload
-        entity_id = change.before.id
-        try:
-            after = resource_update(resource.spec, entity_id=entity_id, changes=change.changes)
-        except editing.LOST_ANSWER as error:
-            # The answer was lost: look whether the change arrived before calling it failed.
-            if not error.may_have_arrived:
-                raise
-            after = editing.applied_meanwhile(resource, entity_id, change.changes)
-            if after is None:
-                raise
-        except GalteaNotFound:
-            return Outcome(FAILED, work.label, "Someone deleted it meanwhile.")
+        after = self.send_update(resource, work, change.before.id, change.changes)
+        if isinstance(after, Outcome):
+            return after
         return Outcome(DONE, work.label, payload=(change, after))
 
     def check(self, job, items):

@@ -36,11 +36,10 @@ from django import forms
 
 from galtea_admin.audit import recording
 from galtea_admin.galtea import contract
-from galtea_admin.galtea.errors import GalteaError, GalteaNotFound, GalteaRejected
+from galtea_admin.galtea.errors import GalteaError, GalteaRejected
 from galtea_admin.galtea.resources import (
     resource_create,
     resource_list,
-    resource_update,
 )
 from galtea_admin.jobs import kinds
 from galtea_admin.jobs.drafts import draft_create, draft_start
@@ -553,17 +552,9 @@ class ResourceImport(ResourceJobKind):
         return Outcome(DONE, work.label, "Created.", payload=made, data=data)
 
     def update(self, resource, work, plan):
-        entity_id = plan.before.id
-        try:
-            after = resource_update(resource.spec, entity_id=entity_id, changes=plan.changes)
-        except editing.LOST_ANSWER as error:
-            if not error.may_have_arrived:
-                raise
-            after = editing.applied_meanwhile(resource, entity_id, plan.changes)
-            if after is None:
-                raise
-        except GalteaNotFound:
-            return Outcome(FAILED, work.label, "Someone deleted it meanwhile.")
+        after = self.send_update(resource, work, plan.before.id, plan.changes)
+        if isinstance(after, Outcome):
+            return after
         made = Made(
             UPDATE, plan.before, after, tuple(plan.changes), work.data.get("product_name", "")
         )

@@ -3,11 +3,11 @@ import): the resource it works on, read again from the job's parameters at each 
 
 from __future__ import annotations
 
-from galtea_admin.galtea.errors import GalteaError
+from galtea_admin.galtea.errors import GalteaError, GalteaNotFound
 from galtea_admin.galtea.products import cached_products
-from galtea_admin.galtea.resources import resource_absent_fields
-from galtea_admin.jobs.kinds import JobKind, JobRefused
-from galtea_admin.lists import all_matching
+from galtea_admin.galtea.resources import resource_absent_fields, resource_update
+from galtea_admin.jobs.kinds import FAILED, JobKind, JobRefused, Outcome
+from galtea_admin.lists import all_matching, editing
 from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.registry import site
 
@@ -43,6 +43,22 @@ class ResourceJobKind(JobKind):
             return {product.id: product.name for product in cached_products()}
         except GalteaError:
             return {}  # names are a help in the activity log, never needed
+
+    @staticmethod
+    def send_update(resource, work, entity_id: str, changes: dict):
+        """PATCH `changes`: the entity after it, or the item's Outcome when it was deleted
+        meanwhile. When the answer is lost, the entity is asked whether it holds them."""
+        try:
+            return resource_update(resource.spec, entity_id=entity_id, changes=changes)
+        except editing.LOST_ANSWER as error:
+            if not error.may_have_arrived:
+                raise
+            after = editing.applied_meanwhile(resource, entity_id, changes)
+            if after is None:
+                raise
+            return after
+        except GalteaNotFound:
+            return Outcome(FAILED, work.label, "Someone deleted it meanwhile.")
 
     @staticmethod
     def entity_url(job, entity_id: str) -> str | None:

@@ -20,6 +20,7 @@ from galtea_admin.audit.models import ChangeRecord
 from galtea_admin.jobs import services
 from galtea_admin.jobs.models import Job, JobItem
 from tests.faults.proxy import Fault, status
+from tests.galtea.fake_upstream import RESET
 from tests.jobs.pages import open_job, review, start, started_job_id
 from tests.pages import change_row, fetch, writes
 
@@ -144,6 +145,37 @@ class TestFailures:
         page = open_job(editor_client, job_id)
         assert (page.state, page.result) == ("Done", "3 changed, 2 already as asked.")
         assert sorted(r.object_id for r in updates()) == sorted([ids[0], ids[2], ids[4]])
+
+    def test_a_change_whose_answer_was_lost_is_found_applied_and_not_sent_again(
+        self, editor_client, gateway, api, five_rows, jobs_run_at_once
+    ):
+        ids = ids_of(five_rows)
+
+        def apply_then_drop(request, forward):
+            forward(request)  # Galtea applies it; its answer never comes back
+            return RESET
+
+        gateway.inject(Fault("lost answer", apply_then_drop), PATCH, f"/phoneConnections/{ids[2]}")
+
+        job_id = started_job_id(start(editor_client, ids, agent_speaks_first="true"))
+
+        page = open_job(editor_client, job_id)
+        assert (page.state, page.result) == ("Done", "3 changed, 2 already as asked.")
+        assert patched(api).count(ids[2]) == 1  # looked up, not sent again
+        assert sorted(r.object_id for r in updates()) == sorted([ids[0], ids[2], ids[4]])
+
+    def test_a_row_deleted_before_its_change_arrives_fails_saying_so(
+        self, editor_client, gateway, api, five_rows, jobs_run_at_once
+    ):
+        ids = ids_of(five_rows)
+        gateway.inject(status(404, "No such connection."), PATCH, f"/phoneConnections/{ids[4]}")
+
+        job_id = started_job_id(start(editor_client, ids, agent_speaks_first="true"))
+
+        page = open_job(editor_client, job_id)
+        assert page.result == "2 changed, 2 already as asked, 1 failed."
+        failed = [details for _, outcome, details in page.report if outcome == "failed"]
+        assert failed == ["Someone deleted it meanwhile."]
 
     def test_an_outage_stops_the_job_and_resume_sends_the_rows_it_held(
         self, editor_client, gateway, api, five_rows, jobs_run_at_once
