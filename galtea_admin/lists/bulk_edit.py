@@ -89,20 +89,13 @@ class BulkEditForm(forms.Form):
             elif raw in (None, ""):
                 continue
             try:
-                changes[name] = self.clean_as_the_resource_does(name, raw)
+                changes[name] = self.own.clean_one(name, raw)
             except forms.ValidationError as problem:
                 self.add_error(name, problem)
         if not changes and not self.errors:
             raise forms.ValidationError("Choose a value to set: every field is left as is.")
         self.changes = changes
         return data
-
-    def clean_as_the_resource_does(self, name: str, raw):
-        """`raw` cleaned by the resource form's field and its `clean_<name>`."""
-        value = self.own.fields[name].clean(raw)
-        self.own.cleaned_data = {name: value}
-        cleaner = getattr(self.own, f"clean_{name}", None)
-        return cleaner() if cleaner else value
 
 
 def describe_changes(resource, changes: dict, count: int) -> str:

@@ -175,10 +175,7 @@ class ImportSchema:
             raw = yes_no(raw)
         elif isinstance(field, forms.ChoiceField) and raw:
             raw = choice_value(field, raw)
-        value = field.clean(raw)
-        self.form.cleaned_data = {name: value}
-        cleaner = getattr(self.form, f"clean_{name}", None)
-        return cleaner() if cleaner else value
+        return self.form.clean_one(name, raw)
 
     def clean_row(self, cells: dict[str, str]) -> tuple[dict, list[str], str]:
         """(the row's values, its problems, its product's name) from its cells by field."""

@@ -125,6 +125,14 @@ class ResourceForm(forms.Form):
             text = text.replace(value, "[hidden]")
         return text
 
+    def clean_one(self, name: str, raw):
+        """`raw` cleaned as this form cleans its field `name` (the field, then its
+        `clean_<name>`), alone: for values that come from elsewhere (a bulk edit, a file)."""
+        value = self.fields[name].clean(raw)
+        self.cleaned_data = {name: value}
+        cleaner = getattr(self, f"clean_{name}", None)
+        return cleaner() if cleaner else value
+
     def clean(self):
         data = super().clean()
         for name in self.secrets:
