@@ -20,7 +20,7 @@ from galtea_admin.audit import recording
 from galtea_admin.jobs import kinds
 from galtea_admin.jobs.kinds import DONE, FAILED, SKIPPED, Outcome, Work
 from galtea_admin.jobs.services import job_start
-from galtea_admin.lists import all_matching, bulk
+from galtea_admin.lists import all_matching, bulk, settling
 from galtea_admin.lists.job_kinds import AllMatchingJobKind
 from galtea_admin.lists.registry import EMPTY
 from galtea_admin.lists.resource_forms import in_sentence
@@ -121,11 +121,6 @@ def changes_text(resource, changes: dict) -> str:
     return f"{said[:1].upper()}{said[1:]}"
 
 
-def needed_changes(record, changes: dict) -> dict:
-    """The changes `record` does not hold yet."""
-    return {name: value for name, value in changes.items() if getattr(record, name) != value}
-
-
 def bulk_edit_start(user, *, resource, ids: list[str], changes: dict):
     """Start the job that sets `changes` on the entities `ids`; returns the job."""
     return job_start(
@@ -177,7 +172,7 @@ class BulkEdit(AllMatchingJobKind):
         }
         for record in lookup.found:
             label = resource.selection_label(record)
-            needed = needed_changes(record, changes)
+            needed = settling.unapplied(resource, record, changes)
             if not needed:
                 steps[record.id] = Outcome(SKIPPED, label, "It had these values already.")
                 continue
@@ -205,7 +200,7 @@ class BulkEdit(AllMatchingJobKind):
         for record in lookup.found:
             before = by_key[record.id].data.get("before", {})
             sent = {name: changes[name] for name in before if name in changes}
-            if not sent or needed_changes(record, sent):
+            if not sent or settling.unapplied(resource, record, sent):
                 verdicts[record.id] = None  # it did not arrive: send it again
                 continue
             change = Change(

@@ -42,16 +42,23 @@ def find_created(resource, values: dict):
 
 
 def find_applied(resource, entity_id: str, changes: dict):
-    """The entity, if it now holds every requested change, else None (a secret cannot be
-    read back: whether one is set stands for it)."""
+    """The entity, if it now holds every requested change, else None."""
     current = resource_get(resource.spec, entity_id=entity_id)
+    return None if unapplied(resource, current, changes) else current
+
+
+def unapplied(resource, record, changes: dict) -> dict:
+    """The changes `record` does not hold (a secret cannot be read back: whether one is set
+    stands for it)."""
+    missing = {}
     for name, value in changes.items():
         if name in resource.spec.write_only:
-            if getattr(current, f"has_{name}", bool(value)) != bool(value):
-                return None
-        elif getattr(current, name) != value:
-            return None
-    return current
+            held = getattr(record, f"has_{name}", bool(value)) == bool(value)
+        else:
+            held = getattr(record, name) == value
+        if not held:
+            missing[name] = value
+    return missing
 
 
 def is_gone(resource, entity_id: str) -> bool:

@@ -38,7 +38,7 @@ from galtea_admin.galtea.resources import (
     resource_get,
     resource_list,
 )
-from galtea_admin.lists import all_matching, bulk, bulk_delete, bulk_edit, editing, export
+from galtea_admin.lists import all_matching, bulk, bulk_delete, bulk_edit, editing, export, settling
 from galtea_admin.lists.changelist import ChangeList, filters_valid, without_empty_params
 from galtea_admin.lists.navigation import safe_next, safe_target
 from galtea_admin.lists.params import COUNT_VAR, NEXT_VAR
@@ -700,7 +700,7 @@ class BulkEditView(ResourceView):
             )
             return self.render("bulk_edit_confirm", context)
         lookup = bulk.look_up(resource, ids)
-        to_change = [r for r in lookup.found if bulk_edit.needed_changes(r, form.changes)]
+        to_change = [r for r in lookup.found if settling.unapplied(resource, r, form.changes)]
         found = {record.id for record in lookup.found}
         context.update(
             lookup=lookup,
