@@ -57,6 +57,13 @@ def only_the_first_read_answered(proxy) -> None:
     proxy.inject(Fault("first read only", answer), "GET", f"{RESOURCE}/.+")
 
 
+@pytest.fixture(autouse=True)
+def patient_reads(settings, proxy):
+    """No fault here hangs (answers are reset): a second to answer, as fault tests give,
+    could run out on a busy machine and turn "cannot be reached" into "took too long"."""
+    settings.GALTEA_READ_TIMEOUT = 10.0
+
+
 @pytest.fixture
 def editing(client, editor, proxy, emulator):
     client.force_login(editor)
