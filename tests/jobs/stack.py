@@ -253,3 +253,40 @@ def patches_per_row(emulator: RunningEmulator, ids: list[str]) -> collections.Co
         for r in emulator.requests_received()
         if r["method"] == "PATCH" and r["path"] in wanted
     )
+
+
+def check_left_as_interrupted(stack: Stack, session, job_id: int, emulator, ids, at_least: int):
+    """A language edit whose worker was killed: once its silence is long enough, the job is
+    interrupted with exactly what was done, and Resume is offered."""
+    assert stack.job(job_id)["status"] == "running"  # as the dead worker left it
+    time.sleep(2.5)  # JOB_STALE_SECONDS without a sign of life
+    page = stack.job_page(session, job_id)
+    assert page.state == "Interrupted"
+    done, under_way = stack.items(job_id, "done"), stack.items(job_id, "sending")
+    changed = with_language(emulator, ids)
+    assert len(done) >= at_least
+    assert done <= changed <= done | under_way  # exactly what was done, and what may have been
+    assert len(under_way) <= 2  # at most the requests that were on their way
+    assert page.result.startswith(f"The worker running it stopped: {len(done)} changed")
+    assert "Resume" in page.buttons()
+
+
+def check_resumed_with_no_row_done_twice(stack: Stack, session, job_id: int, emulator, ids, start):
+    """Resume it, with a new worker (`start()`): every row changed once, recorded once."""
+    answer = stack.post(session, f"/jobs/{job_id}/resume/", {})
+    assert answer.status_code == 302
+    start()
+    finished = stack.wait_for(job_id, lambda job: job["status"] not in ("queued", "running"))
+
+    assert finished["status"] == "done", finished
+    assert finished["result"] == f"{len(ids)} changed."
+    assert finished["attempt"] == 2
+    assert with_language(emulator, ids) == set(ids)
+    assert sorted(patches_per_row(emulator, ids).values()) == [1] * len(ids)  # none twice
+    every = stack.query(
+        "SELECT object_id, COUNT(*) FROM audit_changerecord WHERE action = 'update' "
+        "GROUP BY object_id"
+    )
+    recorded = [(row_id, count) for row_id, count in every if row_id in set(ids)]
+    assert {row_id for row_id, _ in recorded} == set(ids)
+    assert {count for _, count in recorded} == {1}

@@ -15,7 +15,14 @@ import time
 import pytest
 
 from tests.emulator_process import start_emulator
-from tests.jobs.stack import Stack, migrated_database, patches_per_row, seeded_ids, with_language
+from tests.jobs.stack import (
+    Stack,
+    check_left_as_interrupted,
+    check_resumed_with_no_row_done_twice,
+    migrated_database,
+    seeded_ids,
+    with_language,
+)
 
 pytestmark = pytest.mark.django_db  # the test's own database is not the stack's
 
@@ -61,35 +68,10 @@ def test_a_worker_killed_mid_job_loses_nothing_and_no_row_is_done_twice(stack, s
     first.kill()
     first.wait(timeout=10)
 
-    assert stack.job(job_id)["status"] == "running"  # as the dead worker left it
-    time.sleep(2.5)  # JOB_STALE_SECONDS without a sign of life
-    page = stack.job_page(session, job_id)
-    assert page.state == "Interrupted"
-    done, under_way = stack.items(job_id, "done"), stack.items(job_id, "sending")
-    changed = with_language(slow_emulator, ids)
-    assert len(done) >= 15
-    assert done <= changed <= done | under_way  # exactly what was done, and what may have been
-    assert len(under_way) <= 2  # at most the requests that were on their way
-    assert page.result.startswith(f"The worker running it stopped: {len(done)} changed")
-    assert "Resume" in page.buttons()
-
-    answer = stack.post(session, f"/jobs/{job_id}/resume/", {})
-    assert answer.status_code == 302
-    stack.start_worker()
-    finished = stack.wait_for(job_id, lambda job: job["status"] not in ("queued", "running"))
-
-    assert finished["status"] == "done", finished
-    assert finished["result"] == f"{ROWS} changed."
-    assert finished["attempt"] == 2
-    assert with_language(slow_emulator, ids) == set(ids)
-    per_row = patches_per_row(slow_emulator, ids)
-    assert sorted(per_row.values()) == [1] * ROWS  # no row changed twice
-    recorded = stack.query(
-        "SELECT object_id, COUNT(*) FROM audit_changerecord WHERE action = 'update' "
-        "GROUP BY object_id"
+    check_left_as_interrupted(stack, session, job_id, slow_emulator, ids, at_least=15)
+    check_resumed_with_no_row_done_twice(
+        stack, session, job_id, slow_emulator, ids, start=stack.start_worker
     )
-    assert {row_id for row_id, _ in recorded} == set(ids)
-    assert {count for _, count in recorded} == {1}
     page = stack.job_page(session, job_id)
     assert (page.state, len(page.report)) == ("Done", ROWS)
 
