@@ -1,7 +1,10 @@
 # Galtea Admin. `make demo` runs the product; `make test` runs every test.
 # Both set up everything they need on a fresh machine.
 
-PYTHON ?= python3
+# The distribution's CPython 3.11 when the machine has one: Debian builds it with profile-guided
+# optimisation, and it runs the admin about 15 % faster than a plain source build
+# (bench/README.md). Otherwise, or when it cannot make a virtualenv, whichever python3 is first.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
@@ -17,7 +20,7 @@ POSTGRES_TESTS := tests/accounts/test_sign_in.py tests/accounts/test_sign_in_loc
 .PHONY: demo serve test bench lint format chromium venv clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV) && python3 -m venv $(VENV); }
 
 $(RUNTIME): requirements.txt | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 
 from galtea_admin.galtea import contract
 from galtea_admin.galtea.resources import ResourceSpec
+from galtea_admin.lists.copies import FilterCopies
 from galtea_admin.lists.date_range import check_date_range
 from galtea_admin.lists.fields import (
     DistinctMultipleChoiceField,
@@ -154,6 +155,10 @@ class ResourceFilterSet(django_filters.FilterSet):
         """True when no rows may be shown: an id list that is not valid is left out of the
         query like any bad filter, and without it the query would widen to everything."""
         return IDS_VAR in self.form.errors
+
+    @classmethod
+    def get_filters(cls):
+        return FilterCopies(super().get_filters())
 
     def get_form_class(self):
         """The same form class for every request (django-filter builds one per filter set).

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from galtea_admin.galtea import contract
 from galtea_admin.lists import cells
+from galtea_admin.lists.copies import ColumnCopies
 from galtea_admin.lists.navigation import EntityUrls
 from galtea_admin.lists.params import NEXT_VAR, ORDER_VAR, PAGE_VAR, PER_PAGE_VAR, query_string
 from galtea_admin.lists.registry import EMPTY
@@ -126,6 +127,10 @@ class ListTable(tables.Table):
         per_page_field = PER_PAGE_VAR
         default = EMPTY
         attrs = {"class": "data-table"}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.base_columns = ColumnCopies(cls.base_columns)
 
     def __init__(self, data, *, query_params, **kwargs):
         super().__init__(data, **kwargs)
