@@ -1,15 +1,34 @@
-"""The Jinja2 environment of the templates in `templates/jinja2/`: the form fields and list
-tables, which a page draws many times over (see `settings.TEMPLATES`)."""
+"""The Jinja2 environment of every page (`templates/jinja2/`): pages, their parts, form
+fields and widgets, list tables (see `settings.TEMPLATES`). Django's own admin keeps
+Django's templates."""
 
 from __future__ import annotations
 
+from django.template import defaultfilters
+from django.templatetags.static import static
 from django.urls import reverse
-from jinja2 import Environment
+from django.utils import timezone
+from jinja2 import ChainableUndefined, Environment
+
+from galtea_admin.lists.tables import moment_cell
 
 
 def environment(**options) -> Environment:
     # Django's backend turns autoescaping on; said here too, so it cannot be lost.
     options.pop("autoescape", None)
+    # A value a page was not given draws as nothing, as with Django's templates, also when
+    # one of its attributes is read.
+    options["undefined"] = ChainableUndefined
     env = Environment(autoescape=True, **options)
-    env.globals["url"] = lambda name, *args: reverse(name, args=args)
+    env.globals.update(
+        url=lambda name, *args: reverse(name, args=args),
+        static=static,
+        current_time_zone=timezone.get_current_timezone_name,
+    )
+    env.filters.update(
+        # Django's, so that the words and sizes read as they did.
+        pluralize=defaultfilters.pluralize,
+        filesizeformat=defaultfilters.filesizeformat,
+        moment=moment_cell,
+    )
     return env

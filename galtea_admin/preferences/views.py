@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from galtea_admin.lists.navigation import safe_next
@@ -67,7 +68,10 @@ def saved_view_delete(request, view_id: int):
     note = saved_view_remove(view=view, by=request.user)
     # One click removes; the message's "Undo" button mends a mistake with one more.
     context = {"view": view, "note": note, "query": query}
-    message = render_to_string("preferences/_removed_view_message.html", context, request)
+    # The template escapes what it draws, so its markup (the Undo form) may show as markup.
+    message = mark_safe(  # noqa: S308
+        render_to_string("preferences/_removed_view_message.html", context, request)
+    )
     messages.success(request, message)
     return redirect(list_page(view.list_name, query))
 

@@ -68,7 +68,7 @@ class TestFormats:
 
         assert preview.counts["to create"] == 2
         assert preview.rows[1]["Name"] == '=HYPERLINK("http://example.com","x")'
-        assert "<bdi>=HYPERLINK(&quot;http://example.com&quot;,&quot;x&quot;)</bdi>" in preview.html
+        assert "<bdi>=HYPERLINK(&#34;http://example.com&#34;,&#34;x&#34;)</bdi>" in preview.html
         assert "1 cell starts with =, +, - or @" in preview.notes
         assert "Only the first sheet, “Connections”, was read." in preview.notes
         assert writes(api) == []  # nothing sent before "Import"
