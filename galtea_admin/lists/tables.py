@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeData, SafeString
 from django_tables2.data import TableData
-from django_tables2.utils import OrderBy
+from django_tables2.utils import AttributeDict, OrderBy
 from markupsafe import Markup
 
 from galtea_admin.galtea import contract
@@ -170,15 +170,19 @@ class ListTable(tables.Table):
     @property
     def body_rows(self) -> list[dict]:
         """Each row of the page: {"record", "id", "label", "cells", "links": {page name: URL}}
-        (dicts: the template reads them fastest). A cell is (td attributes, column label,
-        content, title): the title, the content's text, only for a cell cut short. The link
-        column's content links to the row's page."""
+        (dicts: the template reads them fastest). A cell is (td attributes, its column's
+        label among them, column label, content, title): the title, the content's text, only
+        for a cell cut short. The link column's content links to the row's page."""
         readers = []
         for bound in self.columns:
-            attrs = with_space(bound.attrs["td"].as_html())
-            clipped = "cell-clip" in attrs
+            label = str(bound.header)
+            td = AttributeDict(bound.attrs["td"])
+            clipped = "cell-clip" in (td.get("class") or "").split()
+            td["data-label"] = label  # the column's name, once per column, not per cell
             linking = bound.name == self.link_column
-            readers.append((self._cell_reader(bound), attrs, str(bound.header), clipped, linking))
+            readers.append(
+                (self._cell_reader(bound), with_space(td.as_html()), label, clipped, linking)
+            )
         texts: dict[str, str] = {}  # a cell's text by its HTML (a product's cell, say, repeats)
         rows = []
         for row in self.page.object_list:

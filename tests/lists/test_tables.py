@@ -120,7 +120,10 @@ def test_the_cells_are_worked_out_before_they_are_drawn():
     assert first[:4] == [HOSTILE, "Ann & Bo", "3 KB", "<SCRIPT>HI</SCRIPT>"]
     assert str(first[4]) == "<b>r1</b> of Ann &amp; Bo"
     assert [content for _, _, content, _ in rows[1]["cells"]][:2] == ["—", "Cy"]
-    assert [attrs for attrs, _, _, _ in rows[0]["cells"]][:2] == [' class="cell-title"', ""]
+    assert [attrs for attrs, _, _, _ in rows[0]["cells"]][:2] == [
+        ' class="cell-title" data-label="Title"',
+        ' data-label="Owner"',
+    ]
     assert [label for _, label, _, _ in rows[0]["cells"]][:2] == ["Title", "Owner"]
     assert "<a" not in str(first[0])  # no link column
 
