@@ -103,11 +103,11 @@ user.groups.set([Group.objects.get(name="Manager")])
 """
 
 
-def prepare_admin(env: dict[str, str], workdir: Path, password: str) -> None:
-    manage(["migrate", "--noinput", "-v0"], env=env, workdir=workdir)
-    manage(["collectstatic", "--noinput", "-v0"], env=env, workdir=workdir)
+def prepare_admin(env: dict[str, str], workdir: Path, password: str, repo: Path = REPO) -> None:
+    manage(["migrate", "--noinput", "-v0"], env=env, workdir=workdir, repo=repo)
+    manage(["collectstatic", "--noinput", "-v0"], env=env, workdir=workdir, repo=repo)
     user_env = {**env, "BENCH_USERNAME": USERNAME, "BENCH_PASSWORD": password}
-    manage(["shell", "-c", CREATE_USER], env=user_env, workdir=workdir)
+    manage(["shell", "-c", CREATE_USER], env=user_env, workdir=workdir, repo=repo)
 
 
 def check_row_count(ctx: Context) -> str | None:

@@ -347,11 +347,11 @@ def list_rows(ctx: Context, measurement: ListMeasurement) -> list[Row]:
     overhead = admin.p50_ms - raw.p50_ms
     ratio = admin.p50_ms / raw.p50_ms if raw.samples else math.nan
     one_request = per_view == 1 and len(queries) == 1 and set(paths) == {"/phoneConnections"}
-    overhead_ok = overhead < OVERHEAD_TARGET_MS
+    overhead_ok = overhead <= OVERHEAD_TARGET_MS  # "at most 15 ms", as the target says
     ok = one_request and not admin.errors and not raw.errors
     if scenario.overhead_target_applies:
         ok = ok and overhead_ok
-        target = f"overhead < {OVERHEAD_TARGET_MS:.0f} ms p50; 1 upstream/view"
+        target = f"overhead ≤ {OVERHEAD_TARGET_MS:.0f} ms p50; 1 upstream/view"
     else:
         target = "1 upstream/view (overhead: info)"
     upstream = f"{per_view:.2f} upstream/view"

@@ -10,6 +10,7 @@ track of here.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import subprocess
@@ -42,9 +43,14 @@ class Processes:
     started: list[subprocess.Popen] = field(default_factory=list)
 
     def start(
-        self, args: list[str], log_path: Path, *, env: dict[str, str] | None = None
+        self,
+        args: list[str],
+        log_path: Path,
+        *,
+        env: dict[str, str] | None = None,
+        cwd: Path = REPO,
     ) -> subprocess.Popen:
-        process = serving.launch(args, log_path, env=env)
+        process = serving.launch(args, log_path, env=env, cwd=cwd)
         self.started.append(process)
         return process
 
@@ -88,13 +94,14 @@ def start_emulator(
     )
 
 
-def manage(args: list[str], *, env: dict[str, str], workdir: Path) -> None:
-    """Run one `manage.py` command with the admin's environment; raise with its output."""
+def manage(args: list[str], *, env: dict[str, str], workdir: Path, repo: Path = REPO) -> None:
+    """Run one `manage.py` command of `repo` with the admin's environment; raise with its
+    output."""
     log_path = workdir / "manage.log"
     with log_path.open("ab") as log:
         result = subprocess.run(
-            [PYTHON, str(REPO / "manage.py"), *args],
-            cwd=REPO,
+            [PYTHON, str(repo / "manage.py"), *args],
+            cwd=repo,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -131,15 +138,17 @@ def start_admin(
     workers: int,
     threads: int,
     tag: str,
+    repo: Path = REPO,
 ) -> Admin:
-    """gunicorn as `make serve` runs it (gthread workers), on a free loopback port."""
+    """gunicorn as `make serve` runs it (gthread workers) serving `repo`, on a free loopback
+    port."""
     return serving.start_admin(
         workdir,
         env=env,
         workers=workers,
         threads=threads,
         name=f"gunicorn-{tag}",
-        start=processes.start,
+        start=functools.partial(processes.start, cwd=repo),
     )
 
 

@@ -142,14 +142,18 @@ class RunningAdmin:
 
 
 def launch(
-    args: list[str], log_path: Path, *, env: dict[str, str] | None = None
+    args: list[str],
+    log_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path = REPO_ROOT,
 ) -> subprocess.Popen:
-    """Start a child process in the repository, in a process group of its own (so that
-    whatever it leaves can be stopped with it), its output appended to `log_path`."""
+    """Start a child process in the repository (or `cwd`), in a process group of its own (so
+    that whatever it leaves can be stopped with it), its output appended to `log_path`."""
     with log_path.open("ab") as log:
         return subprocess.Popen(
             args,
-            cwd=REPO_ROOT,
+            cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
