@@ -19,12 +19,11 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import requests
 from run import EMULATOR_STORE, SEEDED_ROWS, USERNAME, admin_environment, prepare_admin
-from scenarios import sign_in
+from scenarios import TIMEOUT, sign_in, timed
 from servers import REPO, Processes, start_admin, start_emulator, workers_cpu_seconds
 
 WARM_UP_VIEWS = 20
@@ -37,10 +36,9 @@ def trimmed_mean_ms(samples: list[float]) -> float:
     return statistics.mean(ordered[quarter : len(ordered) - quarter]) * 1000
 
 
-def timed(session: requests.Session, url: str, **kwargs) -> float:
-    started = time.perf_counter()
-    response = session.get(url, timeout=60, **kwargs)
-    seconds = time.perf_counter() - started
+def view(session: requests.Session, url: str, **kwargs) -> float:
+    """Seconds one GET of `url` took (the benchmark's own timing), raising unless 200."""
+    seconds, response = timed(lambda: session.get(url, timeout=TIMEOUT, **kwargs))
     response.raise_for_status()
     return seconds
 
@@ -79,9 +77,9 @@ def main() -> int:
             )
             sessions[name] = sign_in(admins[name].url, USERNAME, password)
             for _ in range(WARM_UP_VIEWS):
-                timed(sessions[name], admins[name].url + options.path)
+                view(sessions[name], admins[name].url + options.path)
         emulator.clear_request_log()
-        timed(sessions["this"], admins["this"].url + options.path)
+        view(sessions["this"], admins["this"].url + options.path)
         last = emulator.requests_received()[-1]  # the page's own request (lookups are cached)
         query = f"{last['path']}?{last['query']}"
         api = requests.Session()
@@ -89,12 +87,12 @@ def main() -> int:
         walls = {name: [] for name in trees}
         cpu = dict.fromkeys(trees, 0.0)
         raw = []
-        for view in range(options.views):
-            for name in trees if view % 2 == 0 else reversed(trees):
+        for turn in range(options.views):
+            for name in trees if turn % 2 == 0 else reversed(trees):
                 before = workers_cpu_seconds(admins[name])
-                walls[name].append(timed(sessions[name], admins[name].url + options.path))
+                walls[name].append(view(sessions[name], admins[name].url + options.path))
                 cpu[name] += workers_cpu_seconds(admins[name]) - before
-            raw.append(timed(api, emulator.url + query, headers=emulator.auth))
+            raw.append(view(api, emulator.url + query, headers=emulator.auth))
     finally:
         processes.stop_all()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -194,8 +194,8 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "galtea_admin.template_environment.environment",
-            # A page's own values come after these in Django's templates; here they are
-            # added over them, so no page names its values like these.
+            # Jinja2 adds these over a page's own values (Django's templates, under them): no
+            # page's value may take one of their names.
             "context_processors": [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",

@@ -170,29 +170,26 @@ class ListTable(tables.Table):
     @property
     def body_rows(self) -> list[dict]:
         """Each row of the page: {"record", "id", "label", "cells", "links": {page name: URL}}
-        (dicts: the template reads them fastest). A cell is (td attributes, its column's
-        label among them, column label, content, title): the title, the content's text, only
-        for a cell cut short. The link column's content links to the row's page."""
+        (dicts: the template reads them fastest). A cell is (td attributes, content, title):
+        the attributes name the cell's column (data-label), the title is the content's text,
+        only for a cell cut short. The link column's content links to the row's page."""
         readers = []
         for bound in self.columns:
-            label = str(bound.header)
             td = AttributeDict(bound.attrs["td"])
             clipped = "cell-clip" in (td.get("class") or "").split()
-            td["data-label"] = label  # the column's name, once per column, not per cell
+            td["data-label"] = str(bound.header)  # once per column, not escaped in every cell
             linking = bound.name == self.link_column
-            readers.append(
-                (self._cell_reader(bound), with_space(td.as_html()), label, clipped, linking)
-            )
+            readers.append((self._cell_reader(bound), with_space(td.as_html()), clipped, linking))
         texts: dict[str, str] = {}  # a cell's text by its HTML (a product's cell, say, repeats)
         rows = []
         for row in self.page.object_list:
             record = row.record
             detail, links = self.row_links(record)
             cells = []
-            for read, attrs, label, clipped, linking in readers:
+            for read, attrs, clipped, linking in readers:
                 content = read(record)
                 title = cell_text(content, texts) if clipped else None
-                cells.append((attrs, label, linked(content, detail) if linking else content, title))
+                cells.append((attrs, linked(content, detail) if linking else content, title))
             rows.append(
                 {
                     "record": record,
